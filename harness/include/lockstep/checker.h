@@ -1,0 +1,70 @@
+// lockstep/checker.h — observers of the event stream.
+//
+// A Checker sees every Event of every execution and the runtime's state when no
+// thread can run; it reports Findings and never schedules (STYLE.md rule 3). Adding a
+// checker means adding one observer (checkers/<kind>/) and one row in
+// checkers/default_checkers.cc — never editing a primitive.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <source_location>
+#include <string>
+#include <vector>
+
+#include "lockstep/event.h"
+#include "lockstep/finding.h"
+
+namespace lockstep {
+
+enum class ThreadState : std::uint8_t { kNotStarted, kRunning, kBlocked, kFinished };
+
+// Read-only view of the running execution.
+class ExecutionView {
+ public:
+  virtual ~ExecutionView() = default;
+  virtual std::uint32_t thread_count() const = 0;
+  virtual ThreadState thread_state(std::uint32_t thread) const = 0;
+  // The operation the thread waits to perform (kNone when finished).
+  virtual OpKind pending_op(std::uint32_t thread) const = 0;
+  virtual std::uint32_t pending_object(std::uint32_t thread) const = 0;  // 0: none
+  virtual std::source_location pending_location(std::uint32_t thread) const = 0;
+  // Threads the blocked `thread` waits for (see ModelObject::holders).
+  virtual std::vector<std::uint32_t> waits_for(std::uint32_t thread) const = 0;
+  // "Mutex m1" / "Mutex#3": the object's name for reports; its kind; its state text.
+  virtual std::string object_name(std::uint32_t object) const = 0;
+  virtual std::string object_state(std::uint32_t object) const = 0;
+  virtual std::source_location object_declared(std::uint32_t object) const = 0;
+  virtual std::uint64_t step() const = 0;
+};
+
+class FindingSink {
+ public:
+  virtual ~FindingSink() = default;
+  virtual void report(Finding finding) = 0;
+};
+
+class Checker {
+ public:
+  virtual ~Checker() = default;
+  virtual void begin_execution(const ExecutionView& view) { (void)view; }
+  virtual void on_event(const Event& event, const ExecutionView& view, FindingSink& sink) {
+    (void)event;
+    (void)view;
+    (void)sink;
+  }
+  // No thread can run and some have not finished; the execution ends after this.
+  virtual void on_all_blocked(const ExecutionView& view, FindingSink& sink) {
+    (void)view;
+    (void)sink;
+  }
+  virtual void end_execution(const ExecutionView& view, FindingSink& sink) {
+    (void)view;
+    (void)sink;
+  }
+};
+
+// The checkers every exploration runs (checkers/default_checkers.cc).
+std::vector<std::unique_ptr<Checker>> make_default_checkers();
+
+}  // namespace lockstep

@@ -1,0 +1,72 @@
+// lockstep/finding.h — what a checker or the runtime found in one execution.
+//
+// A Finding is plain data: its kind (one row of LOCKSTEP_FINDING_KINDS), a severity,
+// the logical threads and objects involved, the source locations, and a one-line
+// message. Printers format findings; they never compute them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <source_location>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lockstep {
+
+// One row per finding kind: enumerator, stable name (used in reports, JSON, the
+// scenario catalog's expectations and the CLI), and what it means.
+#define LOCKSTEP_FINDING_KINDS(X)                                                       \
+  X(kDeadlock, "deadlock", "threads wait for each other in a cycle, or all wait")       \
+  X(kSelfDeadlock, "self-deadlock", "a thread re-acquired a non-reentrant lock it holds") \
+  X(kAssertion, "assertion", "LOCKSTEP_ASSERT or a GoogleTest assertion failed")       \
+  X(kException, "exception", "an exception escaped a logical thread")                  \
+  X(kStepBound, "step-bound", "the execution did not terminate within max-steps")      \
+  X(kStalled, "stalled", "a thread blocked or spun outside lockstep's control")        \
+  X(kNondeterminism, "nondeterminism", "re-running a schedule gave a different result")
+
+enum class FindingKind : std::uint8_t {
+#define LOCKSTEP_X(id, name, doc) id,
+  LOCKSTEP_FINDING_KINDS(LOCKSTEP_X)
+#undef LOCKSTEP_X
+};
+
+// The stable name of a kind ("deadlock", ...).
+std::string_view finding_kind_name(FindingKind kind);
+// One sentence describing the kind.
+std::string_view finding_kind_description(FindingKind kind);
+// Parses a stable name; nullopt when unknown.
+std::optional<FindingKind> parse_finding_kind(std::string_view name);
+// All kinds, in table order.
+const std::vector<FindingKind>& all_finding_kinds();
+
+enum class Severity : std::uint8_t { kWarning, kError };
+
+// A source location owned by the finding (std::source_location's strings are static,
+// but reports outlive nothing they point into this way).
+struct Location {
+  std::string file;
+  std::uint32_t line = 0;
+  std::string function;
+
+  static Location from(const std::source_location& loc);
+  // "file:line" with the file shortened to its last two path components.
+  std::string short_text() const;
+  friend bool operator==(const Location&, const Location&) = default;
+};
+
+struct Finding {
+  FindingKind kind = FindingKind::kAssertion;
+  Severity severity = Severity::kError;
+  std::vector<std::uint32_t> threads;  // logical thread ids involved
+  std::vector<std::string> objects;    // names of the objects involved
+  std::vector<Location> locations;     // source locations, most relevant first
+  std::string message;                 // one line, no trailing newline
+  std::string details;                 // optional multi-line text (a cycle, a stack of waits)
+
+  // Two findings are "the same failure" when kind, message and locations agree; this
+  // is what the determinism check and the shrinker compare.
+  bool same_failure(const Finding& other) const;
+};
+
+}  // namespace lockstep

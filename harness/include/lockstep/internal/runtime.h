@@ -1,0 +1,108 @@
+// lockstep/internal/runtime.h — what primitives need from the runtime.
+// Internal: installed because templates (Shared<T>, Atomic<T>, Queue<T>) use it; do
+// not depend on it directly.
+//
+// A primitive does three things and nothing else (STYLE.md rule 3):
+//   1. asks for a scheduling point before its operation (`point`), saying whether the
+//      operation may block and on which model object;
+//   2. updates its model state (who holds it, counts, queues);
+//   3. emits one Event describing what happened.
+// Checkers, traces and strategies all hang off those calls.
+#pragma once
+
+#include <cstdint>
+#include <source_location>
+#include <string>
+#include <vector>
+
+#include "lockstep/event.h"
+#include "lockstep/finding.h"
+
+namespace lockstep::internal {
+
+class Execution;
+
+// The execution running on this OS thread, or nullptr outside an exploration (then
+// every primitive behaves as the ordinary real primitive).
+extern thread_local Execution* tls_execution;
+inline Execution* current_execution() { return tls_execution; }
+
+// How a pending operation depends on its object's state.
+enum class Wait : std::uint8_t {
+  kNever,  // always enabled (release, notify, store, read, ...)
+  kReady,  // enabled only while object->ready(thread, op) holds (lock, join, get, ...)
+  kTimed,  // always enabled; when picked while not ready it times out (logical time)
+};
+
+// Base of every primitive's model state. Model state is per execution: the runtime
+// calls reset_model() on first use in each execution (an object may outlive one).
+class ModelObject {
+ public:
+  ModelObject(ObjectKind kind, const char* name, std::source_location declared)
+      : kind_(kind), name_(name), declared_(declared) {}
+  ModelObject(const ModelObject&) = delete;
+  ModelObject& operator=(const ModelObject&) = delete;
+
+  ObjectKind kind() const { return kind_; }
+  const char* name() const { return name_; }  // user-given, or nullptr
+  const std::source_location& declared() const { return declared_; }
+
+  // Can `thread` perform the blocking operation `op` now?
+  virtual bool ready(std::uint32_t thread, OpKind op) const {
+    (void)thread;
+    (void)op;
+    return true;
+  }
+  // Threads whose progress `thread` waits for when blocked in `op` on this object
+  // (wait-for edges for deadlock reports). Empty: waits for an event nobody holds.
+  virtual void holders(std::uint32_t thread, OpKind op, std::vector<std::uint32_t>& out) const {
+    (void)thread;
+    (void)op;
+    (void)out;
+  }
+  // What the object is waiting for, in words ("held by t1", "empty"), for reports.
+  virtual std::string state_text() const { return {}; }
+
+  // Per-execution id (1-based); binds the object to `ex` on first use.
+  std::uint32_t bind(Execution& ex);
+
+ protected:
+  ~ModelObject() = default;
+  // Fresh model state for a new execution.
+  virtual void reset_model() {}
+
+ private:
+  ObjectKind kind_;
+  const char* name_;
+  std::source_location declared_;
+  std::uint64_t epoch_ = 0;  // serial of the execution the model state belongs to
+  std::uint32_t id_ = 0;
+};
+
+// --- calls a primitive makes while an execution is running (ex != nullptr) ---------
+
+// Scheduling point before `op` by the current thread. Returns when this thread was
+// picked and `op` may take effect: for Wait::kReady the object is ready; for
+// Wait::kTimed the result says whether it is (false: the operation times out).
+// While an execution is being torn down it throws to unwind the thread, or, when
+// already unwinding, returns false at once (see tearing_down()).
+bool point(Execution& ex, ModelObject* object, OpKind op, Wait wait,
+           const std::source_location& location);
+// Emits the event of a completed operation (thread, step and object id filled in).
+void emit(Execution& ex, Event event, ModelObject* object);
+// True while the execution unwinds its threads after a finding; primitives then skip
+// their effects (a destructor's unlock during unwinding must not block or fail).
+bool tearing_down(const Execution& ex);
+// The logical thread running now.
+std::uint32_t current_thread(const Execution& ex);
+// A value in [0, bound) chosen by the strategy (recorded for replay); 0 if bound < 2.
+std::uint32_t choose(Execution& ex, std::uint32_t bound);
+// Reports a finding in the code under test. `fatal` ends the execution (throws to
+// unwind the calling thread); non-fatal findings let it continue.
+void report(Execution& ex, Finding finding, bool fatal);
+// Whether Shared<T> accesses to `object` are scheduling points (option shared-points).
+bool shared_access_is_point(const Execution& ex, std::uint32_t object_id);
+// Spurious wakeups allowed for condition waits (option spurious-wakeups).
+bool spurious_wakeups(const Execution& ex);
+
+}  // namespace lockstep::internal

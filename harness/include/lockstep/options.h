@@ -1,0 +1,95 @@
+// lockstep/options.h — every knob of an exploration, in one table.
+//
+// LOCKSTEP_OPTION_TABLE is the single source of truth: it generates the Options
+// struct, the "key=value" parser used for LOCKSTEP_OPTIONS and the CLI, `--help`,
+// and docs/reference/options.md. Precedence: values set in code, then
+// LOCKSTEP_OPTIONS, then LOCKSTEP_REPLAY (see Options::with_environment).
+//
+//   lockstep::Options o;
+//   o.executions = 500;
+//   o.apply("strategy=random seed=7");   // throws lockstep::OptionError on bad input
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lockstep {
+
+// How a value is written and checked.
+enum class OptionType : std::uint8_t {
+  kUint,      // decimal integer
+  kBool,      // true|false|1|0|on|off
+  kChoice,    // one of the listed choices
+  kText,      // free text (a replay token)
+  kDuration,  // 250ms, 10s, 2m; a bare number is milliseconds; 0 means "no limit"
+  kBytes,     // 65536, 256k, 1m
+};
+
+using Millis = std::chrono::milliseconds;
+
+// X(field, C++ type, OptionType, default, choices ("a|b", or ""), description)
+#define LOCKSTEP_OPTION_TABLE(X)                                                        \
+  X(strategy, std::string, kChoice, "random", "random|replay",                          \
+    "search strategy; replay re-runs the schedule in `replay`")                         \
+  X(seed, std::uint64_t, kUint, 1, "", "seed of the strategy's random choices")         \
+  X(executions, std::uint64_t, kUint, 1000, "",                                         \
+    "stop after this many executions (0: no limit; then set time-budget)")              \
+  X(time_budget, Millis, kDuration, Millis{0}, "",                                      \
+    "stop after this much wall time (0: no limit)")                                     \
+  X(stop_on_finding, bool, kBool, true, "", "stop at the first failing execution")      \
+  X(max_steps, std::uint64_t, kUint, 20000, "",                                         \
+    "scheduling points allowed in one execution before it is a step-bound finding")     \
+  X(shared_points, std::string, kChoice, "racy", "none|racy|all",                       \
+    "which Shared<T> accesses are scheduling points (racy: variables found racy)")      \
+  X(spurious_wakeups, bool, kBool, false, "",                                           \
+    "let condition-variable waits wake spuriously as a strategy choice")                \
+  X(stack_size, std::uint64_t, kBytes, std::uint64_t{256 * 1024}, "",                   \
+    "stack size of each logical thread (a guard page is added)")                        \
+  X(stall_timeout, Millis, kDuration, Millis{10000}, "",                                \
+    "report a thread that runs this long without a scheduling point as stalled")        \
+  X(progress, std::string, kChoice, "auto", "auto|on|off",                              \
+    "progress lines on stderr during long searches (auto: when stderr is a terminal "   \
+    "or the search runs longer than 2s)")                                               \
+  X(replay, std::string, kText, "", "", "replay token to re-run (LOCKSTEP_REPLAY)")
+
+// Thrown for an unknown key or a bad value. what() names the problem and lists the
+// valid keys or values.
+class OptionError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+struct Options {
+#define LOCKSTEP_X(field, type, kind, def, choices, doc) type field = def;
+  LOCKSTEP_OPTION_TABLE(LOCKSTEP_X)
+#undef LOCKSTEP_X
+
+  // Sets one option by its key ("max-steps", kebab-case) from its text form.
+  void set(std::string_view key, std::string_view value);
+  // Applies whitespace-separated "key=value" pairs, left to right.
+  void apply(std::string_view text);
+  // Returns a copy with LOCKSTEP_OPTIONS and then LOCKSTEP_REPLAY applied.
+  Options with_environment() const;
+  // The options as "key=value" pairs, one per row of the table, in table order.
+  std::string to_string() const;
+};
+
+// One row of the table, for --help and the reference docs.
+struct OptionInfo {
+  std::string_view key;  // kebab-case
+  OptionType type;
+  std::string_view choices;
+  std::string_view description;
+  std::string default_text;
+};
+const std::vector<OptionInfo>& option_table();
+
+// Markdown reference of all options (docs/reference/options.md is generated from it).
+std::string options_reference_markdown();
+
+}  // namespace lockstep

@@ -1,0 +1,58 @@
+// lockstep/strategy.h — the three questions the runtime asks a search strategy.
+//
+// Mechanism apart from policy: the runtime runs logical threads and switches between
+// them; a Strategy only answers (after Shuttle's scheduler interface)
+//   begin_execution()  — is there another execution to run?
+//   pick(...)          — which runnable thread runs at this scheduling point?
+//   random(bound)      — any other nondeterministic value (timeouts are picks; this is
+//                        for e.g. which waiter notify_one wakes).
+// The runtime calls pick only when at least two threads are runnable, and wraps every
+// strategy in a check: an answer outside the runnable set or the bound is a harness
+// bug (LOCKSTEP_CHECK), except for replay, whose mismatches are TokenErrors.
+// Adding a strategy is one file under harness/strategies and one row in its factory.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "lockstep/event.h"
+#include "lockstep/options.h"
+
+namespace lockstep {
+
+// What a thread is about to do, as a strategy may see it (DPOR needs the object and
+// whether the operation writes; PCT and bounded search need nothing but ids).
+struct PendingInfo {
+  OpKind op = OpKind::kNone;
+  std::uint32_t object = 0;  // per-execution object id; 0: none
+  bool blocked = false;      // not runnable at this point
+};
+
+struct PickContext {
+  std::uint64_t execution = 0;  // index of the execution within the search
+  std::uint64_t step = 0;       // scheduling points so far in this execution
+  // Indexed by thread id; entries for finished threads have op == kNone.
+  std::span<const PendingInfo> pending;
+};
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  virtual std::string_view name() const = 0;
+  // Prepares the next execution (index `execution`); false when exhausted.
+  virtual bool begin_execution(std::uint64_t execution) = 0;
+  // `runnable` is sorted ascending and has at least two ids.
+  virtual std::uint32_t pick(std::span<const std::uint32_t> runnable, std::uint32_t current,
+                             const PickContext& context) = 0;
+  // A value in [0, bound); bound >= 2.
+  virtual std::uint32_t random(std::uint32_t bound, const PickContext& context) = 0;
+  // Called once the execution has ended (steps taken), for strategies that learn.
+  virtual void end_execution(std::uint64_t steps) { (void)steps; }
+};
+
+// Builds the strategy named by options.strategy. Throws OptionError for unknown names.
+std::unique_ptr<Strategy> make_strategy(const Options& options);
+
+}  // namespace lockstep

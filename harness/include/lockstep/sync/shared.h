@@ -1,0 +1,111 @@
+// lockstep/sync/shared.h — plain (non-atomic) shared data the harness can see.
+//
+// Shared<T> holds a T; every read and write through it is an event for the checkers
+// (the data-race checker of a later issue), with natural syntax:
+//
+//   lockstep::Shared<int> balance{0, "balance"};
+//   balance += 10;            // a read, then a write (not atomic: a lost update is possible)
+//   int b = balance;          // a read
+//   balance = b - 1;          // a write
+//
+// Whether an access is also a scheduling point is the option shared-points
+// (none | racy | all; DESIGN.md §3). Outside an exploration it is a plain T.
+// Cost inside: one event per access, plus a scheduling point when it is one.
+#pragma once
+
+#include <source_location>
+#include <type_traits>
+#include <utility>
+
+#include "lockstep/internal/runtime.h"
+
+namespace lockstep {
+
+template <typename T>
+class Shared : private internal::ModelObject {
+ public:
+  Shared(T value = T{}, const char* name = nullptr,  // NOLINT(google-explicit-constructor)
+         std::source_location declared = std::source_location::current())
+      : ModelObject(ObjectKind::kShared, name, declared), value_(std::move(value)) {}
+  Shared(const Shared&) = delete;
+  Shared& operator=(const Shared&) = delete;
+
+  // Reads the value (one read event).
+  T load(std::source_location location = std::source_location::current()) const {
+    access(OpKind::kRead, value_, location);
+    return value_;
+  }
+  // Writes the value (one write event).
+  void store(T value, std::source_location location = std::source_location::current()) {
+    access(OpKind::kWrite, value, location);
+    value_ = std::move(value);
+  }
+
+  operator T() const { return load(); }  // NOLINT(google-explicit-constructor)
+  Shared& operator=(T value) {
+    store(std::move(value));
+    return *this;
+  }
+
+  // Compound assignments: a read, then a write.
+  template <typename U>
+  Shared& operator+=(const U& rhs) { return update([&](T v) { return v + rhs; }); }
+  template <typename U>
+  Shared& operator-=(const U& rhs) { return update([&](T v) { return v - rhs; }); }
+  template <typename U>
+  Shared& operator*=(const U& rhs) { return update([&](T v) { return v * rhs; }); }
+  template <typename U>
+  Shared& operator/=(const U& rhs) { return update([&](T v) { return v / rhs; }); }
+  template <typename U>
+  Shared& operator|=(const U& rhs) { return update([&](T v) { return v | rhs; }); }
+  template <typename U>
+  Shared& operator&=(const U& rhs) { return update([&](T v) { return v & rhs; }); }
+  template <typename U>
+  Shared& operator^=(const U& rhs) { return update([&](T v) { return v ^ rhs; }); }
+  Shared& operator++() { return update([](T v) { return ++v; }); }
+  Shared& operator--() { return update([](T v) { return --v; }); }
+  T operator++(int) {
+    T old = load();
+    store(old + 1);
+    return old;
+  }
+  T operator--(int) {
+    T old = load();
+    store(old - 1);
+    return old;
+  }
+
+  // Direct access to the value with no event: for setup before threads start and
+  // checks after they are joined, where no other thread can race.
+  T& unsafe_ref() { return value_; }
+
+ private:
+  template <typename F>
+  Shared& update(F f) {
+    store(f(load()));
+    return *this;
+  }
+
+  void access(OpKind op, const T& value, const std::source_location& location) const {
+    internal::Execution* ex = internal::current_execution();
+    if (ex == nullptr) return;
+    auto* self = const_cast<Shared*>(this);
+    const std::uint32_t id = self->bind(*ex);
+    if (internal::shared_access_is_point(*ex, id) &&
+        !internal::point(*ex, self, op, internal::Wait::kNever, location)) {
+      return;
+    }
+    Event event;
+    event.op = op;
+    event.location = location;
+    if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
+      event.has_value = true;
+      event.value = static_cast<std::int64_t>(value);
+    }
+    internal::emit(*ex, event, self);
+  }
+
+  T value_;
+};
+
+}  // namespace lockstep

@@ -1,0 +1,428 @@
+#include "runtime/execution.h"
+
+#include <algorithm>
+#include <exception>
+#include <typeinfo>
+
+#include <unistd.h>
+
+#include "lockstep/schedule.h"
+#include "runtime/check.h"
+
+namespace lockstep::internal {
+
+thread_local Execution* tls_execution = nullptr;
+
+namespace {
+// Every execution in the process gets a distinct epoch, so model objects that outlive
+// an execution (or are shared between workers' executions by mistake) are re-bound.
+std::atomic<std::uint64_t> g_next_epoch{1};
+}  // namespace
+
+std::string ThreadHandle::state_text() const {
+  return finished ? "finished" : "running as t" + std::to_string(thread);
+}
+
+std::uint32_t ModelObject::bind(Execution& ex) {
+  if (epoch_ != ex.epoch()) {
+    epoch_ = ex.epoch();
+    id_ = ex.register_object(this);
+    reset_model();
+  }
+  return id_;
+}
+
+Execution::Execution(StackPool& stacks) : stacks_(stacks) {}
+
+Execution::~Execution() = default;
+
+LogicalThread& Execution::new_thread() {
+  if (thread_count_ == threads_.size()) threads_.push_back(std::make_unique<LogicalThread>());
+  LogicalThread& thread = *threads_[thread_count_];
+  thread.id = thread_count_++;
+  thread.started = false;
+  thread.finished = false;
+  thread.op = OpKind::kThreadStart;
+  thread.wait = Wait::kNever;
+  thread.object = nullptr;
+  thread.stack = stacks_.acquire();
+  thread.context = Context{};
+  thread.context.tsan_fiber = thread.stack.sanitizer_fiber;
+  thread.context.stack_bottom = thread.stack.bottom();
+  thread.context.stack_size = thread.stack.usable();
+  thread.handle.thread = thread.id;
+  thread.handle.finished = false;
+  pending_.push_back(PendingInfo{OpKind::kThreadStart, 0, false});
+  return thread;
+}
+
+void Execution::run(const std::function<void()>& body, const ExecutionConfig& config) {
+  config_ = &config;
+  root_body_ = &body;
+  thread_count_ = 0;
+  pending_.clear();
+  objects_.clear();
+  choices_.clear();
+  findings_.clear();
+  trace_.clear();
+  replay_error_.clear();
+  step_ = 0;
+  aborting_ = false;
+  epoch_ = g_next_epoch.fetch_add(1, std::memory_order_relaxed);
+  // Choices never outnumber scheduling points plus random draws; reserving keeps the
+  // buffer from moving while a watchdog may read it.
+  choices_.reserve(config.max_steps * 2 + 64);
+
+  LogicalThread& main = new_thread();
+  main.spawned_at = std::source_location::current();
+  for (Checker* checker : config.checkers) checker->begin_execution(*this);
+
+  Execution* const outer = tls_execution;
+  LOCKSTEP_CHECK(outer == nullptr, "explore() called from inside an exploration");
+  tls_execution = this;
+  capture_worker_context(worker_);
+  sanitizer_release(&sync_token_);
+  current_ = 0;
+  start(main);
+  switch_context(&worker_, main.context);
+  sanitizer_acquire(&sync_token_);
+  tls_execution = nullptr;
+
+  if (!aborting_) {
+    for (Checker* checker : config.checkers) checker->end_execution(*this, *this);
+  }
+  for (std::uint32_t i = 0; i < thread_count_; ++i) {
+    LogicalThread& thread = *threads_[i];
+    thread.body = nullptr;
+    stacks_.release(thread.stack);
+    thread.stack = Stack{};
+  }
+}
+
+void Execution::start(LogicalThread& thread) {
+  thread.started = true;
+  thread.context.fcontext =
+      fctx::make_fcontext(thread.stack.top(), thread.stack.usable(), &Execution::fiber_main);
+}
+
+void Execution::fiber_main(fctx::transfer_t from) {
+  finish_first_switch(from);
+  tls_execution->run_current_thread();
+}
+
+void Execution::run_current_thread() {
+  LogicalThread& me = *threads_[current_];
+  sanitizer_acquire(&sync_token_);
+  if (!aborting_) {
+    try {
+      if (me.id == 0) {
+        (*root_body_)();
+        join_remaining_threads();
+      } else {
+        me.body();
+      }
+    } catch (const Abort&) {
+      // The execution ended early; this thread's stack has now unwound.
+    } catch (const std::exception& error) {
+      Finding finding;
+      finding.kind = FindingKind::kException;
+      finding.threads = {me.id};
+      finding.message = "uncaught exception in t" + std::to_string(me.id) + ": " +
+                        typeid(error).name() + ": " + error.what();
+      if (me.op != OpKind::kNone) finding.locations.push_back(Location::from(me.location));
+      findings_.push_back(std::move(finding));
+      begin_abort();
+    } catch (...) {
+      Finding finding;
+      finding.kind = FindingKind::kException;
+      finding.threads = {me.id};
+      finding.message = "uncaught exception in t" + std::to_string(me.id) + " (not a std::exception)";
+      findings_.push_back(std::move(finding));
+      begin_abort();
+    }
+  }
+  finish_current();
+}
+
+void Execution::join_remaining_threads() {
+  // DESIGN.md §1: threads the body did not join are joined implicitly at its end.
+  for (std::uint32_t i = 1; i < thread_count_; ++i) {
+    LogicalThread& thread = *threads_[i];
+    if (thread.finished) continue;
+    if (!point(&thread.handle, OpKind::kJoin, Wait::kReady, std::source_location::current())) {
+      return;
+    }
+    Event event;
+    event.op = OpKind::kJoin;
+    event.object_kind = ObjectKind::kThread;
+    event.other = i;
+    event.value = 1;  // implicit
+    emit(event, nullptr);
+  }
+}
+
+void Execution::finish_current() {
+  LogicalThread& me = *threads_[current_];
+  me.finished = true;
+  me.handle.finished = true;
+  me.op = OpKind::kNone;
+  pending_[me.id] = PendingInfo{};
+  if (!aborting_) {
+    Event event;
+    event.op = OpKind::kThreadEnd;
+    event.object_kind = ObjectKind::kThread;
+    event.other = me.id;
+    emit(event, nullptr);
+  }
+  sanitizer_release(&sync_token_);
+  std::uint32_t next = kNoThread;
+  if (!aborting_) {
+    next = pick_next();
+    if (next == kNoThread) {
+      const bool all_finished = std::all_of(threads_.begin(), threads_.begin() + thread_count_,
+                                            [](const auto& t) { return t->finished; });
+      if (!all_finished) on_all_blocked();
+    }
+  }
+  if (aborting_) {
+    // Unwind the remaining threads one by one; never-started ones have no stack frames.
+    for (std::uint32_t i = 0; i < thread_count_ && next == kNoThread; ++i) {
+      LogicalThread& thread = *threads_[i];
+      if (thread.finished) continue;
+      if (!thread.started) {
+        thread.finished = true;
+        thread.handle.finished = true;
+        continue;
+      }
+      next = i;
+    }
+  }
+  if (next == kNoThread) {
+    switch_context(nullptr, worker_);
+  } else {
+    switch_to(nullptr, next);
+  }
+  __builtin_unreachable();
+}
+
+void Execution::switch_to(LogicalThread* from, std::uint32_t to) {
+  LogicalThread& target = *threads_[to];
+  current_ = to;
+  if (!target.started) start(target);
+  switch_context(from != nullptr ? &from->context : nullptr, target.context);
+}
+
+bool Execution::enabled(const LogicalThread& thread) const {
+  if (thread.finished) return false;
+  if (thread.wait != Wait::kReady) return true;
+  return thread.object->ready(thread.id, thread.op);
+}
+
+std::uint32_t Execution::pick_next() {
+  runnable_.clear();
+  for (std::uint32_t i = 0; i < thread_count_; ++i) {
+    const bool on = enabled(*threads_[i]);
+    pending_[i].blocked = !on;
+    if (on) runnable_.push_back(i);
+  }
+  if (runnable_.empty()) return kNoThread;
+  if (runnable_.size() == 1) return runnable_.front();
+  const PickContext context{config_->index, step_, pending_};
+  std::uint32_t picked = 0;
+  try {
+    picked = config_->strategy->pick(runnable_, current_, context);
+  } catch (const TokenError& error) {
+    replay_error_ = error.what();
+    begin_abort();
+    return kNoThread;
+  }
+  LOCKSTEP_CHECK(std::binary_search(runnable_.begin(), runnable_.end(), picked),
+                 "strategy picked a thread that is not runnable");
+  choices_.push_back(picked);
+  return picked;
+}
+
+std::uint32_t Execution::choose(std::uint32_t bound) {
+  if (bound < 2 || aborting_) return 0;
+  const PickContext context{config_->index, step_, pending_};
+  std::uint32_t value = 0;
+  try {
+    value = config_->strategy->random(bound, context);
+  } catch (const TokenError& error) {
+    replay_error_ = error.what();
+    begin_abort();
+    if (std::uncaught_exceptions() == 0) throw Abort{};
+    return 0;
+  }
+  LOCKSTEP_CHECK(value < bound, "strategy returned a random value out of bounds");
+  choices_.push_back(value);
+  return value;
+}
+
+void Execution::on_all_blocked() {
+  const std::size_t before = findings_.size();
+  for (Checker* checker : config_->checkers) checker->on_all_blocked(*this, *this);
+  if (findings_.size() == before) {
+    Finding finding;
+    finding.kind = FindingKind::kDeadlock;
+    finding.message = "all threads are blocked";
+    findings_.push_back(std::move(finding));
+  }
+  begin_abort();
+}
+
+void Execution::begin_abort() { aborting_ = true; }
+
+bool Execution::point(ModelObject* object, OpKind op, Wait wait,
+                      const std::source_location& location) {
+  if (aborting_) {
+    if (std::uncaught_exceptions() == 0) throw Abort{};
+    return false;
+  }
+  LogicalThread& me = *threads_[current_];
+  me.op = op;
+  me.wait = wait;
+  me.object = object;
+  me.location = location;
+  PendingInfo& info = pending_[me.id];
+  info.op = op;
+  info.object = object != nullptr ? object->bind(*this) : 0;
+  if (Heartbeat* beat = config_->heartbeat) {
+    // A worker the watchdog abandoned must never touch the caller's state again.
+    while (beat->abandoned.load(std::memory_order_relaxed)) pause();
+    beat->beats.store(beat->beats.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    beat->file.store(location.file_name(), std::memory_order_relaxed);
+    beat->line.store(location.line(), std::memory_order_relaxed);
+    beat->thread.store(me.id, std::memory_order_relaxed);
+    beat->step.store(step_, std::memory_order_relaxed);
+  }
+  if (++step_ > config_->max_steps) {
+    Finding finding;
+    finding.kind = FindingKind::kStepBound;
+    finding.threads = {me.id};
+    finding.locations.push_back(Location::from(location));
+    finding.message = "no termination within " + std::to_string(config_->max_steps) +
+                      " scheduling points (option max-steps)";
+    report(std::move(finding), /*fatal=*/true);
+  }
+  const std::uint32_t next = pick_next();
+  if (next == kNoThread) {
+    if (!aborting_) on_all_blocked();
+    if (std::uncaught_exceptions() == 0) throw Abort{};
+    return false;
+  }
+  if (next != me.id) switch_to(&me, next);
+  // Picked (or resumed to unwind).
+  if (aborting_) {
+    if (std::uncaught_exceptions() == 0) throw Abort{};
+    return false;
+  }
+  me.op = OpKind::kNone;
+  info.op = OpKind::kNone;
+  if (wait == Wait::kTimed) return object->ready(me.id, op);
+  return true;
+}
+
+void Execution::emit(Event event, ModelObject* object) {
+  event.thread = current_;
+  event.step = step_;
+  if (object != nullptr) {
+    event.object = object->bind(*this);
+    event.object_kind = object->kind();
+  }
+  for (Checker* checker : config_->checkers) checker->on_event(event, *this, *this);
+  if (config_->record_trace) trace_.push_back(event);
+}
+
+void Execution::report(Finding finding, bool fatal) {
+  findings_.push_back(std::move(finding));
+  if (!fatal) return;
+  begin_abort();
+  if (std::uncaught_exceptions() == 0) throw Abort{};
+}
+
+bool Execution::shared_access_is_point(std::uint32_t) const {
+  // kRacy needs the race checker (a later issue) to mark variables racy; until one
+  // is marked, racy behaves as none.
+  return config_->shared_points == SharedPoints::kAll;
+}
+
+std::uint32_t Execution::register_object(ModelObject* object) {
+  objects_.push_back(ObjectRecord{object->kind(), object->name(), object->declared(), object});
+  return static_cast<std::uint32_t>(objects_.size());
+}
+
+std::uint32_t Execution::spawn(std::function<void()> body, const std::source_location& location) {
+  LogicalThread& child = new_thread();
+  child.body = std::move(body);
+  child.spawned_at = location;
+  return child.id;
+}
+
+ThreadState Execution::thread_state(std::uint32_t thread) const {
+  const LogicalThread& t = *threads_[thread];
+  if (t.finished) return ThreadState::kFinished;
+  if (!t.started) return ThreadState::kNotStarted;
+  return enabled(t) ? ThreadState::kRunning : ThreadState::kBlocked;
+}
+
+OpKind Execution::pending_op(std::uint32_t thread) const { return threads_[thread]->op; }
+
+std::uint32_t Execution::pending_object(std::uint32_t thread) const {
+  return pending_[thread].object;
+}
+
+std::source_location Execution::pending_location(std::uint32_t thread) const {
+  return threads_[thread]->location;
+}
+
+std::vector<std::uint32_t> Execution::waits_for(std::uint32_t thread) const {
+  std::vector<std::uint32_t> out;
+  const LogicalThread& t = *threads_[thread];
+  if (t.object != nullptr && t.wait == Wait::kReady && !t.finished) {
+    t.object->holders(t.id, t.op, out);
+  }
+  return out;
+}
+
+std::string Execution::object_name(std::uint32_t object) const {
+  if (object == 0 || object > objects_.size()) return "-";
+  const ObjectRecord& record = objects_[object - 1];
+  if (record.name != nullptr) return record.name;
+  return std::string(object_kind_name(record.kind)) + "#" + std::to_string(object);
+}
+
+std::string Execution::object_state(std::uint32_t object) const {
+  if (object == 0 || object > objects_.size()) return {};
+  // Only objects some thread is blocked on are guaranteed alive; ask those only.
+  for (std::uint32_t i = 0; i < thread_count_; ++i) {
+    const LogicalThread& t = *threads_[i];
+    if (!t.finished && t.object != nullptr && pending_[i].object == object) {
+      return t.object->state_text();
+    }
+  }
+  return {};
+}
+
+std::source_location Execution::object_declared(std::uint32_t object) const {
+  if (object == 0 || object > objects_.size()) return {};
+  return objects_[object - 1].declared;
+}
+
+// --- lockstep/internal/runtime.h ---------------------------------------------------
+
+bool point(Execution& ex, ModelObject* object, OpKind op, Wait wait,
+           const std::source_location& location) {
+  return ex.point(object, op, wait, location);
+}
+void emit(Execution& ex, Event event, ModelObject* object) { ex.emit(event, object); }
+bool tearing_down(const Execution& ex) { return ex.aborting(); }
+std::uint32_t current_thread(const Execution& ex) { return ex.current(); }
+std::uint32_t choose(Execution& ex, std::uint32_t bound) { return ex.choose(bound); }
+void report(Execution& ex, Finding finding, bool fatal) { ex.report(std::move(finding), fatal); }
+bool shared_access_is_point(const Execution& ex, std::uint32_t object_id) {
+  return ex.shared_access_is_point(object_id);
+}
+bool spurious_wakeups(const Execution& ex) { return ex.spurious_wakeups(); }
+
+}  // namespace lockstep::internal

@@ -1,0 +1,177 @@
+// One execution of a scenario: its logical threads (fibers on this OS thread), their
+// pending operations, the scheduling loop, and the event stream.
+//
+// Life of an execution (Execution::run):
+//   1. thread 0 runs the scenario body; Thread spawns more logical threads;
+//   2. before each synchronisation operation a thread calls point(): the runtime
+//      computes the enabled set, asks the strategy to pick one (only when there is a
+//      choice), records the choice, and switches fibers directly to the picked thread;
+//   3. the execution ends when every thread finished, or early on a fatal finding;
+//      then every unfinished thread is resumed once more to unwind its stack (an
+//      Abort exception), so destructors run and nothing leaks.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <source_location>
+#include <string>
+#include <vector>
+
+#include "lockstep/checker.h"
+#include "lockstep/internal/runtime.h"
+#include "lockstep/strategy.h"
+#include "runtime/fiber_switch.h"
+#include "runtime/stack_pool.h"
+
+namespace lockstep::internal {
+
+// Thrown into a logical thread to unwind it when its execution ends early.
+struct Abort {};
+
+enum class SharedPoints : std::uint8_t { kNone, kRacy, kAll };
+
+// Published by the worker at every scheduling point for the watchdog on another OS
+// thread: plain relaxed stores, no read-modify-write on the hot path.
+struct Heartbeat {
+  std::atomic<std::uint64_t> beats{0};
+  std::atomic<const char*> file{nullptr};
+  std::atomic<std::uint32_t> line{0};
+  std::atomic<std::uint32_t> thread{0};
+  std::atomic<std::uint64_t> step{0};
+  std::atomic<bool> abandoned{false};  // the watchdog gave up on this worker: park it
+};
+
+struct ExecutionConfig {
+  Strategy* strategy = nullptr;
+  std::vector<Checker*> checkers;
+  std::uint64_t index = 0;  // execution index within the search
+  std::uint64_t max_steps = 20000;
+  SharedPoints shared_points = SharedPoints::kRacy;
+  bool spurious_wakeups = false;
+  bool record_trace = false;
+  Heartbeat* heartbeat = nullptr;
+};
+
+// What join() waits on: the end of a logical thread.
+class ThreadHandle final : public ModelObject {
+ public:
+  ThreadHandle() : ModelObject(ObjectKind::kThread, nullptr, std::source_location{}) {}
+  bool ready(std::uint32_t, OpKind) const override { return finished; }
+  void holders(std::uint32_t, OpKind, std::vector<std::uint32_t>& out) const override {
+    out.push_back(thread);
+  }
+  std::string state_text() const override;
+  std::uint32_t thread = 0;
+  bool finished = false;
+};
+
+struct LogicalThread {
+  std::uint32_t id = 0;
+  bool started = false;
+  bool finished = false;
+  // The pending operation (valid while the thread waits in point()).
+  OpKind op = OpKind::kNone;
+  Wait wait = Wait::kNever;
+  ModelObject* object = nullptr;
+  std::source_location location;
+  std::source_location spawned_at;
+  std::function<void()> body;
+  Context context;
+  Stack stack;
+  ThreadHandle handle;
+};
+
+// A registered object's identity, copied at first use (the object may die first).
+struct ObjectRecord {
+  ObjectKind kind = ObjectKind::kNone;
+  const char* name = nullptr;
+  std::source_location declared;
+  ModelObject* live = nullptr;  // valid only while a thread is blocked on it
+};
+
+class Execution final : public ExecutionView, private FindingSink {
+ public:
+  explicit Execution(StackPool& stacks);
+  ~Execution() override;
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // Runs `body` as thread 0 to the end of the execution.
+  void run(const std::function<void()>& body, const ExecutionConfig& config);
+
+  // Results of the last run.
+  const std::vector<Finding>& findings() const { return findings_; }
+  const std::vector<std::uint32_t>& choices() const { return choices_; }
+  const std::vector<Event>& trace() const { return trace_; }
+  const std::string& replay_error() const { return replay_error_; }
+  std::uint32_t threads_created() const { return thread_count_; }
+  std::uint64_t steps() const { return step_; }
+  std::uint64_t epoch() const { return epoch_; }
+
+  // --- the primitives' interface (lockstep/internal/runtime.h) -----------------------
+  bool point(ModelObject* object, OpKind op, Wait wait, const std::source_location& location);
+  void emit(Event event, ModelObject* object);
+  void report(Finding finding, bool fatal);
+  std::uint32_t choose(std::uint32_t bound);
+  bool aborting() const { return aborting_; }
+  std::uint32_t current() const { return current_; }
+  bool shared_access_is_point(std::uint32_t object_id) const;
+  bool spurious_wakeups() const { return config_->spurious_wakeups; }
+  std::uint32_t register_object(ModelObject* object);
+
+  // Threads.
+  std::uint32_t spawn(std::function<void()> body, const std::source_location& location);
+  ThreadHandle& handle(std::uint32_t thread) { return threads_[thread]->handle; }
+
+  // --- ExecutionView ------------------------------------------------------------------
+  std::uint32_t thread_count() const override { return thread_count_; }
+  ThreadState thread_state(std::uint32_t thread) const override;
+  OpKind pending_op(std::uint32_t thread) const override;
+  std::uint32_t pending_object(std::uint32_t thread) const override;
+  std::source_location pending_location(std::uint32_t thread) const override;
+  std::vector<std::uint32_t> waits_for(std::uint32_t thread) const override;
+  std::string object_name(std::uint32_t object) const override;
+  std::string object_state(std::uint32_t object) const override;
+  std::source_location object_declared(std::uint32_t object) const override;
+  std::uint64_t step() const override { return step_; }
+
+ private:
+  static void fiber_main(fctx::transfer_t from);
+  [[noreturn]] void run_current_thread();
+  [[noreturn]] void finish_current();
+  void join_remaining_threads();
+  bool enabled(const LogicalThread& thread) const;
+  // Picks the next thread among the enabled ones; returns kNoThread when none is.
+  std::uint32_t pick_next();
+  void on_all_blocked();
+  void begin_abort();
+  void start(LogicalThread& thread);
+  void switch_to(LogicalThread* from, std::uint32_t to);
+  LogicalThread& new_thread();
+  void report(Finding finding) override { findings_.push_back(std::move(finding)); }
+
+  static constexpr std::uint32_t kNoThread = ~std::uint32_t{0};
+
+  StackPool& stacks_;
+  const ExecutionConfig* config_ = nullptr;
+  const std::function<void()>* root_body_ = nullptr;
+  std::vector<std::unique_ptr<LogicalThread>> threads_;  // reused across executions
+  std::uint32_t thread_count_ = 0;
+  std::vector<PendingInfo> pending_;
+  std::vector<std::uint32_t> runnable_;
+  std::vector<ObjectRecord> objects_;
+  std::vector<std::uint32_t> choices_;
+  std::vector<Finding> findings_;
+  std::vector<Event> trace_;
+  std::string replay_error_;
+  Context worker_;
+  std::uint32_t current_ = 0;
+  std::uint64_t step_ = 0;
+  std::uint64_t epoch_ = 0;
+  bool aborting_ = false;
+  int sync_token_ = 0;  // address used for the TSan edges around an execution
+};
+
+}  // namespace lockstep::internal

@@ -1,0 +1,125 @@
+// The one place that switches stacks, with the sanitizer announcements around it.
+//
+// Ordering matters (DESIGN.md §8): all bookkeeping happens *before* the switch,
+// because TSan charges everything after __tsan_switch_to_fiber to the target fiber;
+// the announcement calls are inlined into the frame that switches; the TSan switch
+// uses the no-sync flag, so TSan sees only the synchronisation lockstep models
+// (published with __tsan_release/__tsan_acquire) and still reports races in
+// uninstrumented code. ASan is told the target stack before the switch and finishes
+// the switch on the other side.
+#pragma once
+
+#include <boost/context/detail/fcontext.hpp>
+#include <cstddef>
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LOCKSTEP_ASAN 1
+#endif
+#if __has_feature(thread_sanitizer)
+#define LOCKSTEP_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define LOCKSTEP_ASAN 1
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define LOCKSTEP_TSAN 1
+#endif
+
+#if LOCKSTEP_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+#if LOCKSTEP_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
+
+namespace lockstep::internal {
+
+namespace fctx = boost::context::detail;
+
+// A resumable context: where a suspended fiber (or the worker's own stack) continues,
+// plus what the sanitizers need to know about its stack.
+struct Context {
+  fctx::fcontext_t fcontext = nullptr;
+  void* tsan_fiber = nullptr;
+  void* asan_fake_stack = nullptr;
+  const void* stack_bottom = nullptr;
+  std::size_t stack_size = 0;
+};
+
+inline void* create_sanitizer_fiber() {
+#if LOCKSTEP_TSAN
+  return __tsan_create_fiber(0);
+#else
+  return nullptr;
+#endif
+}
+
+inline void destroy_sanitizer_fiber(void* fiber) {
+#if LOCKSTEP_TSAN
+  if (fiber != nullptr) __tsan_destroy_fiber(fiber);
+#else
+  (void)fiber;
+#endif
+}
+
+// Publishes modelled synchronisation to TSan (release on `address` ... acquire on it).
+inline void sanitizer_release(const void* address) {
+#if LOCKSTEP_TSAN
+  __tsan_release(const_cast<void*>(address));
+#else
+  (void)address;
+#endif
+}
+inline void sanitizer_acquire(const void* address) {
+#if LOCKSTEP_TSAN
+  __tsan_acquire(const_cast<void*>(address));
+#else
+  (void)address;
+#endif
+}
+
+// Captures the worker's own stack as a Context (before the first switch away).
+inline void capture_worker_context(Context& worker) {
+#if LOCKSTEP_TSAN
+  worker.tsan_fiber = __tsan_get_current_fiber();
+#else
+  (void)worker;
+#endif
+}
+
+// Switches from the running context to `to`. `from_slot` is where the resumed side
+// stores our suspended context; nullptr when `from` finished and is never resumed
+// (ASan then frees its fake stack). Returns after someone switches back to us.
+__attribute__((always_inline)) inline void switch_context(Context* from, Context& to) {
+#if LOCKSTEP_ASAN
+  __sanitizer_start_switch_fiber(from != nullptr ? &from->asan_fake_stack : nullptr,
+                                 to.stack_bottom, to.stack_size);
+#endif
+#if LOCKSTEP_TSAN
+  __tsan_switch_to_fiber(to.tsan_fiber, __tsan_switch_to_fiber_no_sync);
+#endif
+  fctx::transfer_t back = fctx::jump_fcontext(to.fcontext, from);
+  // Resumed: `back.data` is the Context of whoever switched to us.
+  auto* previous = static_cast<Context*>(back.data);
+  if (previous != nullptr) previous->fcontext = back.fctx;
+#if LOCKSTEP_ASAN
+  __sanitizer_finish_switch_fiber(from->asan_fake_stack,
+                                  previous != nullptr ? &previous->stack_bottom : nullptr,
+                                  previous != nullptr ? &previous->stack_size : nullptr);
+#endif
+}
+
+// First thing a new fiber does: record who started it.
+__attribute__((always_inline)) inline void finish_first_switch(fctx::transfer_t from) {
+  auto* previous = static_cast<Context*>(from.data);
+  if (previous != nullptr) previous->fcontext = from.fctx;
+#if LOCKSTEP_ASAN
+  __sanitizer_finish_switch_fiber(nullptr,
+                                  previous != nullptr ? &previous->stack_bottom : nullptr,
+                                  previous != nullptr ? &previous->stack_size : nullptr);
+#endif
+}
+
+}  // namespace lockstep::internal

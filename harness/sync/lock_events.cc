@@ -1,0 +1,17 @@
+#include "sync/lock_events.h"
+
+namespace lockstep::internal {
+
+void report_self_deadlock(Execution& ex, ModelObject& object, const std::source_location& location) {
+  const std::uint32_t id = object.bind(ex);
+  Finding finding;
+  finding.kind = FindingKind::kSelfDeadlock;
+  finding.threads = {ex.current()};
+  finding.objects = {ex.object_name(id)};
+  finding.locations = {Location::from(location)};
+  finding.message = "t" + std::to_string(ex.current()) + " acquires " + ex.object_name(id) +
+                    ", which it already holds (not reentrant)";
+  ex.report(std::move(finding), /*fatal=*/true);
+}
+
+}  // namespace lockstep::internal

@@ -1,0 +1,36 @@
+// Helpers shared by the lock primitives: the event each lock operation emits (with
+// the TSan edges lockstep models), and the self-deadlock finding.
+#pragma once
+
+#include <source_location>
+
+#include "lockstep/internal/runtime.h"
+#include "runtime/execution.h"
+#include "runtime/fiber_switch.h"
+
+namespace lockstep::internal {
+
+// Emits the event of a lock operation on `object`. A successful acquire is an
+// acquire edge for TSan and a release a release edge, so TSan sees the lock's
+// happens-before while fibers switch without synchronising.
+inline void emit_lock_event(Execution& ex, ModelObject& object, OpKind op, OpResult result,
+                            const std::source_location& location) {
+  if (result == OpResult::kOk) {
+    if (op == OpKind::kRelease || op == OpKind::kReleaseShared) {
+      sanitizer_release(&object);
+    } else {
+      sanitizer_acquire(&object);
+    }
+  }
+  Event event;
+  event.op = op;
+  event.result = result;
+  event.location = location;
+  ex.emit(event, &object);
+}
+
+// The running thread asks for a non-reentrant lock it already holds: that can never
+// succeed, so it is reported at once (fatal).
+void report_self_deadlock(Execution& ex, ModelObject& object, const std::source_location& location);
+
+}  // namespace lockstep::internal
