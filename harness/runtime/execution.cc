@@ -152,7 +152,7 @@ void Execution::join_remaining_threads() {
     if (!point(&thread.handle, OpKind::kJoin, Wait::kReady, std::source_location::current())) {
       return;
     }
-    Event event;
+    OpEvent event;
     event.op = OpKind::kJoin;
     event.object_kind = ObjectKind::kThread;
     event.other = i;
@@ -168,7 +168,7 @@ void Execution::finish_current() {
   me.op = OpKind::kNone;
   pending_[me.id] = PendingInfo{};
   if (!aborting_) {
-    Event event;
+    OpEvent event;
     event.op = OpKind::kThreadEnd;
     event.object_kind = ObjectKind::kThread;
     event.other = me.id;
@@ -323,7 +323,7 @@ bool Execution::point(ModelObject* object, OpKind op, Wait wait,
   return true;
 }
 
-void Execution::emit(Event event, ModelObject* object) {
+void Execution::emit(OpEvent event, ModelObject* object) {
   event.thread = current_;
   event.step = step_;
   if (object != nullptr) {
@@ -415,7 +415,7 @@ bool point(Execution& ex, ModelObject* object, OpKind op, Wait wait,
            const std::source_location& location) {
   return ex.point(object, op, wait, location);
 }
-void emit(Execution& ex, Event event, ModelObject* object) { ex.emit(event, object); }
+void emit(Execution& ex, OpEvent event, ModelObject* object) { ex.emit(event, object); }
 bool tearing_down(const Execution& ex) { return ex.aborting(); }
 std::uint32_t current_thread(const Execution& ex) { return ex.current(); }
 std::uint32_t choose(Execution& ex, std::uint32_t bound) { return ex.choose(bound); }

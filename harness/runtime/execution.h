@@ -104,7 +104,7 @@ class Execution final : public ExecutionView, private FindingSink {
   // Results of the last run.
   const std::vector<Finding>& findings() const { return findings_; }
   const std::vector<std::uint32_t>& choices() const { return choices_; }
-  const std::vector<Event>& trace() const { return trace_; }
+  const std::vector<OpEvent>& trace() const { return trace_; }
   const std::string& replay_error() const { return replay_error_; }
   std::uint32_t threads_created() const { return thread_count_; }
   std::uint64_t steps() const { return step_; }
@@ -112,7 +112,7 @@ class Execution final : public ExecutionView, private FindingSink {
 
   // --- the primitives' interface (lockstep/internal/runtime.h) -----------------------
   bool point(ModelObject* object, OpKind op, Wait wait, const std::source_location& location);
-  void emit(Event event, ModelObject* object);
+  void emit(OpEvent event, ModelObject* object);
   void report(Finding finding, bool fatal);
   std::uint32_t choose(std::uint32_t bound);
   bool aborting() const { return aborting_; }
@@ -164,7 +164,7 @@ class Execution final : public ExecutionView, private FindingSink {
   std::vector<ObjectRecord> objects_;
   std::vector<std::uint32_t> choices_;
   std::vector<Finding> findings_;
-  std::vector<Event> trace_;
+  std::vector<OpEvent> trace_;
   std::string replay_error_;
   Context worker_;
   std::uint32_t current_ = 0;

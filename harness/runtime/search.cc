@@ -36,7 +36,7 @@ SharedPoints shared_points_of(const Options& options) {
   return SharedPoints::kRacy;
 }
 
-std::string detail_of(const Event& event) {
+std::string detail_of(const OpEvent& event) {
   std::string text;
   switch (event.result) {
     case OpResult::kOk: break;
@@ -63,7 +63,7 @@ Report make_report(const SearchRequest& request, const Execution& ex,
   report.findings = std::move(findings);
   report.threads = ex.threads_created();
   report.failing_execution = failing;
-  for (const Event& event : ex.trace()) {
+  for (const OpEvent& event : ex.trace()) {
     TraceStep row;
     row.step = event.step;
     row.thread = event.thread;

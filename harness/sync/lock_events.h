@@ -22,7 +22,7 @@ inline void emit_lock_event(Execution& ex, ModelObject& object, OpKind op, OpRes
       sanitizer_acquire(&object);
     }
   }
-  Event event;
+  OpEvent event;
   event.op = op;
   event.result = result;
   event.location = location;

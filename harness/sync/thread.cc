@@ -27,7 +27,7 @@ Thread::Thread(std::function<void()> body, std::source_location location) {
   logical_ = ex->spawn(std::move(body), location);
   logical_joinable_ = true;
   internal::sanitizer_release(&ex->handle(logical_));
-  Event event;
+  OpEvent event;
   event.op = OpKind::kSpawn;
   event.object_kind = ObjectKind::kThread;
   event.other = logical_;
@@ -83,7 +83,7 @@ void Thread::join(std::source_location location) {
   if (!ex->point(&handle, OpKind::kJoin, internal::Wait::kReady, location)) return;
   logical_joinable_ = false;
   internal::sanitizer_acquire(&handle);
-  Event event;
+  OpEvent event;
   event.op = OpKind::kJoin;
   event.other = logical_;
   event.location = location;
@@ -101,7 +101,7 @@ void Thread::detach(std::source_location location) {
   }
   logical_joinable_ = false;
   if (!ex->point(nullptr, OpKind::kDetach, internal::Wait::kNever, location)) return;
-  Event event;
+  OpEvent event;
   event.op = OpKind::kDetach;
   event.other = logical_;
   event.location = location;
@@ -117,7 +117,7 @@ void yield(std::source_location location) {
     return;
   }
   if (!ex->point(nullptr, OpKind::kYield, internal::Wait::kNever, location)) return;
-  Event event;
+  OpEvent event;
   event.op = OpKind::kYield;
   event.location = location;
   ex->emit(event, nullptr);
@@ -135,7 +135,7 @@ std::uint32_t id() {
 void progress(std::source_location location) {
   internal::Execution* ex = internal::current_execution();
   if (ex == nullptr) return;
-  Event event;
+  OpEvent event;
   event.op = OpKind::kProgress;
   event.location = location;
   ex->emit(event, nullptr);

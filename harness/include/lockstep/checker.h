@@ -48,7 +48,7 @@ class Checker {
  public:
   virtual ~Checker() = default;
   virtual void begin_execution(const ExecutionView& view) { (void)view; }
-  virtual void on_event(const Event& event, const ExecutionView& view, FindingSink& sink) {
+  virtual void on_event(const OpEvent& event, const ExecutionView& view, FindingSink& sink) {
     (void)event;
     (void)view;
     (void)sink;

@@ -91,7 +91,7 @@ enum class OpResult : std::uint8_t {
   kSpurious,  // a condition wait woke spuriously (option spurious-wakeups)
 };
 
-struct Event {
+struct OpEvent {
   OpKind op = OpKind::kNone;
   ObjectKind object_kind = ObjectKind::kNone;
   OpResult result = OpResult::kOk;

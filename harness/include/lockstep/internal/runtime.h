@@ -89,7 +89,7 @@ class ModelObject {
 bool point(Execution& ex, ModelObject* object, OpKind op, Wait wait,
            const std::source_location& location);
 // Emits the event of a completed operation (thread, step and object id filled in).
-void emit(Execution& ex, Event event, ModelObject* object);
+void emit(Execution& ex, OpEvent event, ModelObject* object);
 // True while the execution unwinds its threads after a finding; primitives then skip
 // their effects (a destructor's unlock during unwinding must not block or fail).
 bool tearing_down(const Execution& ex);

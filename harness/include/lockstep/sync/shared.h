@@ -95,7 +95,7 @@ class Shared : private internal::ModelObject {
         !internal::point(*ex, self, op, internal::Wait::kNever, location)) {
       return;
     }
-    Event event;
+    OpEvent event;
     event.op = op;
     event.location = location;
     if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
