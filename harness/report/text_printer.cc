@@ -58,7 +58,7 @@ void append_table(std::string& out, const Report& report, std::size_t max_rows) 
   out += "\ninterleaving (" + std::to_string(report.trace.size()) + " operations, " +
          std::to_string(report.threads) + " threads):\n";
   if (first > 0) out += "  ... " + std::to_string(first) + " earlier operations omitted\n";
-  std::string header = "  step ";
+  std::string header = "  #    ";
   std::string rule = "  -----";
   for (std::uint32_t t = 0; t < columns; ++t) {
     header += "| " + pad("t" + std::to_string(t) + (t == 0 ? " (main)" : ""), widths[t]) + " ";
@@ -67,7 +67,7 @@ void append_table(std::string& out, const Report& report, std::size_t max_rows) 
   out += header + "\n" + rule + "\n";
   for (std::size_t i = first; i < report.trace.size(); ++i) {
     const TraceStep& step = report.trace[i];
-    std::string line = "  " + pad(std::to_string(step.step), 5);
+    std::string line = "  " + pad(std::to_string(i + 1), 5);
     for (std::uint32_t t = 0; t < columns; ++t) {
       line += "| " + pad(t == step.thread ? cell_of(step) : "", widths[t]) + " ";
     }
