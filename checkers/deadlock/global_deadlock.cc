@@ -55,7 +55,7 @@ void GlobalDeadlock::on_all_blocked(const ExecutionView& view, FindingSink& sink
       text += "t" + std::to_string(t) + " -> " + view.object_name(object) + " -> ";
       finding.threads.push_back(t);
       finding.objects.push_back(view.object_name(object));
-      finding.locations.push_back(Location::from(view.pending_location(t)));
+      finding.locations.push_back(view.pending_location(t));
     }
     text += "t" + std::to_string(cycle.front());
     if (cycle.size() == 1) {
@@ -71,11 +71,10 @@ void GlobalDeadlock::on_all_blocked(const ExecutionView& view, FindingSink& sink
   for (std::uint32_t t = 0; t < view.thread_count(); ++t) {
     if (view.thread_state(t) != ThreadState::kBlocked) continue;
     if (!finding.details.empty()) finding.details += "\n";
-    finding.details += waiting_text(view, t) + " at " +
-                       Location::from(view.pending_location(t)).short_text();
+    finding.details += waiting_text(view, t);
     if (cycle.empty()) {
       finding.threads.push_back(t);
-      finding.locations.push_back(Location::from(view.pending_location(t)));
+      finding.locations.push_back(view.pending_location(t));
     }
   }
   sink.report(std::move(finding));

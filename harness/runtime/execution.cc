@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "lockstep/schedule.h"
+#include "report/symbolizer.h"
 #include "runtime/check.h"
 
 namespace lockstep::internal {
@@ -65,6 +66,7 @@ void Execution::run(const std::function<void()>& body, const ExecutionConfig& co
   choices_.clear();
   findings_.clear();
   trace_.clear();
+  trace_stacks_.clear();
   replay_error_.clear();
   step_ = 0;
   aborting_ = false;
@@ -129,7 +131,7 @@ void Execution::run_current_thread() {
       finding.threads = {me.id};
       finding.message = "uncaught exception in t" + std::to_string(me.id) + ": " +
                         typeid(error).name() + ": " + error.what();
-      if (me.op != OpKind::kNone) finding.locations.push_back(Location::from(me.location));
+      if (me.op != OpKind::kNone) finding.locations.push_back(pending_location(me.id));
       findings_.push_back(std::move(finding));
       begin_abort();
     } catch (...) {
@@ -284,6 +286,9 @@ bool Execution::point(ModelObject* object, OpKind op, Wait wait,
   me.wait = wait;
   me.object = object;
   me.location = location;
+  if (config_->record_trace) [[unlikely]] {
+    me.call_stack = is_library_file(location.file_name()) ? capture_stack() : std::vector<std::uintptr_t>{};
+  }
   PendingInfo& info = pending_[me.id];
   info.op = op;
   info.object = object != nullptr ? object->bind(*this) : 0;
@@ -300,7 +305,7 @@ bool Execution::point(ModelObject* object, OpKind op, Wait wait,
     Finding finding;
     finding.kind = FindingKind::kStepBound;
     finding.threads = {me.id};
-    finding.locations.push_back(Location::from(location));
+    finding.locations.push_back(locate(location));
     finding.message = "no termination within " + std::to_string(config_->max_steps) +
                       " scheduling points (option max-steps)";
     report(std::move(finding), /*fatal=*/true);
@@ -331,7 +336,11 @@ void Execution::emit(OpEvent event, ModelObject* object) {
     event.object_kind = object->kind();
   }
   for (Checker* checker : config_->checkers) checker->on_event(event, *this, *this);
-  if (config_->record_trace) trace_.push_back(event);
+  if (config_->record_trace) [[unlikely]] {
+    trace_.push_back(event);
+    trace_stacks_.push_back(is_library_file(event.location.file_name()) ? capture_stack()
+                                                                         : std::vector<std::uintptr_t>{});
+  }
 }
 
 void Execution::report(Finding finding, bool fatal) {
@@ -372,8 +381,17 @@ std::uint32_t Execution::pending_object(std::uint32_t thread) const {
   return pending_[thread].object;
 }
 
-std::source_location Execution::pending_location(std::uint32_t thread) const {
-  return threads_[thread]->location;
+Location Execution::pending_location(std::uint32_t thread) const {
+  const LogicalThread& t = *threads_[thread];
+  Location location = Location::from(t.location);
+  location.stack = t.call_stack;
+  return location;
+}
+
+Location Execution::locate(const std::source_location& location) const {
+  Location result = Location::from(location);
+  if (config_->record_trace && is_library_file(location.file_name())) result.stack = capture_stack();
+  return result;
 }
 
 std::vector<std::uint32_t> Execution::waits_for(std::uint32_t thread) const {

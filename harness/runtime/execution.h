@@ -76,6 +76,7 @@ struct LogicalThread {
   Wait wait = Wait::kNever;
   ModelObject* object = nullptr;
   std::source_location location;
+  std::vector<std::uintptr_t> call_stack;  // of the pending operation, in traced re-runs only
   std::source_location spawned_at;
   std::function<void()> body;
   Context context;
@@ -105,6 +106,8 @@ class Execution final : public ExecutionView, private FindingSink {
   const std::vector<Finding>& findings() const { return findings_; }
   const std::vector<std::uint32_t>& choices() const { return choices_; }
   const std::vector<OpEvent>& trace() const { return trace_; }
+  // Call stacks of the traced events whose location is library code (else empty).
+  const std::vector<std::vector<std::uintptr_t>>& trace_stacks() const { return trace_stacks_; }
   const std::string& replay_error() const { return replay_error_; }
   std::uint32_t threads_created() const { return thread_count_; }
   std::uint64_t steps() const { return step_; }
@@ -113,6 +116,9 @@ class Execution final : public ExecutionView, private FindingSink {
   // --- the primitives' interface (lockstep/internal/runtime.h) -----------------------
   bool point(ModelObject* object, OpKind op, Wait wait, const std::source_location& location);
   void emit(OpEvent event, ModelObject* object);
+  // `location` as a finding location; in a traced re-run it carries the call stack
+  // when `location` is inside library code, so the report can show the user's line.
+  Location locate(const std::source_location& location) const;
   void report(Finding finding, bool fatal);
   std::uint32_t choose(std::uint32_t bound);
   bool aborting() const { return aborting_; }
@@ -130,7 +136,7 @@ class Execution final : public ExecutionView, private FindingSink {
   ThreadState thread_state(std::uint32_t thread) const override;
   OpKind pending_op(std::uint32_t thread) const override;
   std::uint32_t pending_object(std::uint32_t thread) const override;
-  std::source_location pending_location(std::uint32_t thread) const override;
+  Location pending_location(std::uint32_t thread) const override;
   std::vector<std::uint32_t> waits_for(std::uint32_t thread) const override;
   std::string object_name(std::uint32_t object) const override;
   std::string object_state(std::uint32_t object) const override;
@@ -165,6 +171,7 @@ class Execution final : public ExecutionView, private FindingSink {
   std::vector<std::uint32_t> choices_;
   std::vector<Finding> findings_;
   std::vector<OpEvent> trace_;
+  std::vector<std::vector<std::uintptr_t>> trace_stacks_;
   std::string replay_error_;
   Context worker_;
   std::uint32_t current_ = 0;

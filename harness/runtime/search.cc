@@ -6,6 +6,7 @@
 
 #include "lockstep/checker.h"
 #include "lockstep/schedule.h"
+#include "report/symbolizer.h"
 #include "runtime/check.h"
 #include "strategies/replay.h"
 
@@ -63,7 +64,8 @@ Report make_report(const SearchRequest& request, const Execution& ex,
   report.findings = std::move(findings);
   report.threads = ex.threads_created();
   report.failing_execution = failing;
-  for (const OpEvent& event : ex.trace()) {
+  for (std::size_t i = 0; i < ex.trace().size(); ++i) {
+    const OpEvent& event = ex.trace()[i];
     TraceStep row;
     row.step = event.step;
     row.thread = event.thread;
@@ -71,8 +73,15 @@ Report make_report(const SearchRequest& request, const Execution& ex,
     if (event.object != 0) row.object = ex.object_name(event.object);
     row.detail = detail_of(event);
     row.location = Location::from(event.location);
+    row.location.stack = ex.trace_stacks()[i];
     report.trace.push_back(std::move(row));
   }
+  std::vector<Location*> locations;
+  for (Finding& finding : report.findings) {
+    for (Location& location : finding.locations) locations.push_back(&location);
+  }
+  for (TraceStep& row : report.trace) locations.push_back(&row.location);
+  resolve_locations(locations);
   report.reproduce = reproduce_line(request.name, schedule.token());
   report.schedule = std::move(schedule);
   return report;
@@ -214,6 +223,8 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
     ex.run(request.body, rerun);
     if (!ex.replay_error().empty() || !same_failures(findings, ex.findings())) {
       findings = {nondeterminism_finding(findings, ex)};
+    } else {
+      findings = ex.findings();  // the traced re-run's: their locations carry call stacks
     }
     first = make_report(request, ex, std::move(findings), std::move(schedule), i);
     if (options.stop_on_finding) break;

@@ -8,7 +8,7 @@ void report_self_deadlock(Execution& ex, ModelObject& object, const std::source_
   finding.kind = FindingKind::kSelfDeadlock;
   finding.threads = {ex.current()};
   finding.objects = {ex.object_name(id)};
-  finding.locations = {Location::from(location)};
+  finding.locations = {ex.locate(location)};
   finding.message = "t" + std::to_string(ex.current()) + " acquires " + ex.object_name(id) +
                     ", which it already holds (not reentrant)";
   ex.report(std::move(finding), /*fatal=*/true);

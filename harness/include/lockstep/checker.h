@@ -28,7 +28,8 @@ class ExecutionView {
   // The operation the thread waits to perform (kNone when finished).
   virtual OpKind pending_op(std::uint32_t thread) const = 0;
   virtual std::uint32_t pending_object(std::uint32_t thread) const = 0;  // 0: none
-  virtual std::source_location pending_location(std::uint32_t thread) const = 0;
+  // Where it waits (with a call stack during a traced re-run; see Location::stack).
+  virtual Location pending_location(std::uint32_t thread) const = 0;
   // Threads the blocked `thread` waits for (see ModelObject::holders).
   virtual std::vector<std::uint32_t> waits_for(std::uint32_t thread) const = 0;
   // "Mutex m1" / "Mutex#3": the object's name for reports; its kind; its state text.

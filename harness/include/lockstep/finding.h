@@ -48,11 +48,16 @@ struct Location {
   std::string file;
   std::uint32_t line = 0;
   std::string function;
+  // Return addresses captured during a traced re-run when `file` is inside lockstep or
+  // the standard library; the report replaces file/line with the user's frame.
+  std::vector<std::uintptr_t> stack;
 
   static Location from(const std::source_location& loc);
   // "file:line" with the file shortened to its last two path components.
   std::string short_text() const;
-  friend bool operator==(const Location&, const Location&) = default;
+  friend bool operator==(const Location& a, const Location& b) {
+    return a.line == b.line && a.file == b.file && a.function == b.function;
+  }
 };
 
 struct Finding {
