@@ -71,9 +71,6 @@ void Execution::run(const std::function<void()>& body, const ExecutionConfig& co
   step_ = 0;
   aborting_ = false;
   epoch_ = g_next_epoch.fetch_add(1, std::memory_order_relaxed);
-  // Choices never outnumber scheduling points plus random draws; reserving keeps the
-  // buffer from moving while a watchdog may read it.
-  choices_.reserve(config.max_steps * 2 + 64);
 
   LogicalThread& main = new_thread();
   main.spawned_at = std::source_location::current();
@@ -82,6 +79,7 @@ void Execution::run(const std::function<void()>& body, const ExecutionConfig& co
   Execution* const outer = tls_execution;
   LOCKSTEP_CHECK(outer == nullptr, "explore() called from inside an exploration");
   tls_execution = this;
+  if (config.heartbeat != nullptr) config.heartbeat->in_execution.store(true, std::memory_order_relaxed);
   capture_worker_context(worker_);
   sanitizer_release(&sync_token_);
   current_ = 0;
@@ -89,6 +87,7 @@ void Execution::run(const std::function<void()>& body, const ExecutionConfig& co
   switch_context(&worker_, main.context);
   sanitizer_acquire(&sync_token_);
   tls_execution = nullptr;
+  if (config.heartbeat != nullptr) config.heartbeat->in_execution.store(false, std::memory_order_relaxed);
 
   if (!aborting_) {
     for (Checker* checker : config.checkers) checker->end_execution(*this, *this);

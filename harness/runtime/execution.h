@@ -40,7 +40,8 @@ struct Heartbeat {
   std::atomic<std::uint32_t> line{0};
   std::atomic<std::uint32_t> thread{0};
   std::atomic<std::uint64_t> step{0};
-  std::atomic<bool> abandoned{false};  // the watchdog gave up on this worker: park it
+  std::atomic<bool> in_execution{false};  // between Execution::run's start and end
+  std::atomic<bool> abandoned{false};     // the watchdog gave up on this worker: park it
 };
 
 struct ExecutionConfig {

@@ -110,7 +110,7 @@ Result run_watched(std::shared_ptr<Shared> shared) {
       last_beats = beats;
       last_change = now;
     } else if (options.stall_timeout.count() != 0 &&
-               shared->progress.in_execution.load(std::memory_order_relaxed) &&
+               shared->progress.heartbeat.in_execution.load(std::memory_order_relaxed) &&
                now - last_change >= options.stall_timeout) {
       shared->progress.heartbeat.abandoned.store(true, std::memory_order_relaxed);
       lock.unlock();

@@ -180,9 +180,7 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
       break;
     }
     config.index = i;
-    progress.in_execution.store(true, std::memory_order_relaxed);
     ex.run(request.body, config);
-    progress.in_execution.store(false, std::memory_order_relaxed);
     strategy->end_execution(ex.steps());
     ++stats.executions;
     stats.steps += ex.steps();

@@ -17,7 +17,6 @@ namespace lockstep::internal {
 struct SearchProgress {
   Heartbeat heartbeat;
   std::atomic<std::uint64_t> executions{0};
-  std::atomic<bool> in_execution{false};
 };
 
 struct SearchRequest {
