@@ -1,0 +1,29 @@
+#include <lockstep/gtest.h>
+
+#include "bank.h"
+
+// Passes: deposits from two threads under the account's lock never get lost, and
+// ordered transfers never deadlock.
+LOCKSTEP_TEST(Bank, OrderedTransfersKeepTheTotal) {
+  Account a(100), b(100);
+  lockstep::Thread t1([&] { transfer_ordered(a, b, 10); });
+  lockstep::Thread t2([&] { transfer_ordered(b, a, 20); });
+  a.deposit(5);
+  t1.join();
+  t2.join();
+  LOCKSTEP_ASSERT(a.balance() + b.balance() == 205);
+}
+
+// lockstep finds the ABBA deadlock of naive transfers.
+TEST(Bank, NaiveTransfersDeadlock) {
+  lockstep::Result result = lockstep::explore(
+      [] {
+        Account a(100), b(100);
+        lockstep::Thread t1([&] { transfer_naive(a, b, 10); });
+        lockstep::Thread t2([&] { transfer_naive(b, a, 20); });
+        t1.join();
+        t2.join();
+      },
+      {}, "Bank.NaiveTransfersDeadlock");
+  EXPECT_TRUE(result.found(lockstep::FindingKind::kDeadlock)) << result;
+}
