@@ -12,7 +12,7 @@ struct KindRow {
 };
 
 constexpr std::array kKinds = {
-#define LOCKSTEP_X(id, name, doc) KindRow{FindingKind::id, name, doc},
+#define LOCKSTEP_X(id, ident, name, doc) KindRow{FindingKind::id, name, doc},
     LOCKSTEP_FINDING_KINDS(LOCKSTEP_X)
 #undef LOCKSTEP_X
 };

@@ -14,19 +14,22 @@
 
 namespace lockstep {
 
-// One row per finding kind: enumerator, stable name (used in reports, JSON, the
-// scenario catalog's expectations and the CLI), and what it means.
-#define LOCKSTEP_FINDING_KINDS(X)                                                       \
-  X(kDeadlock, "deadlock", "threads wait for each other in a cycle, or all wait")       \
-  X(kSelfDeadlock, "self-deadlock", "a thread re-acquired a non-reentrant lock it holds") \
-  X(kAssertion, "assertion", "LOCKSTEP_ASSERT or a GoogleTest assertion failed")       \
-  X(kException, "exception", "an exception escaped a logical thread")                  \
-  X(kStepBound, "step-bound", "the execution did not terminate within max-steps")      \
-  X(kStalled, "stalled", "a thread blocked or spun outside lockstep's control")        \
-  X(kNondeterminism, "nondeterminism", "re-running a schedule gave a different result")
+// One row per finding kind: enumerator, identifier (used by LOCKSTEP_SCENARIO
+// expectations: `deadlock`, `self_deadlock`, ...), stable name (reports, JSON, the CLI),
+// and what it means.
+#define LOCKSTEP_FINDING_KINDS(X)                                                          \
+  X(kDeadlock, deadlock, "deadlock", "threads wait for each other in a cycle, or all wait") \
+  X(kSelfDeadlock, self_deadlock, "self-deadlock",                                         \
+    "a thread waits for a non-reentrant lock it holds itself")                             \
+  X(kAssertion, assertion, "assertion", "LOCKSTEP_ASSERT or a GoogleTest assertion failed") \
+  X(kException, exception, "exception", "an exception escaped a logical thread")          \
+  X(kStepBound, step_bound, "step-bound", "the execution did not terminate within max-steps") \
+  X(kStalled, stalled, "stalled", "a thread blocked or spun outside lockstep's control")  \
+  X(kNondeterminism, nondeterminism, "nondeterminism",                                     \
+    "re-running a schedule gave a different result")
 
 enum class FindingKind : std::uint8_t {
-#define LOCKSTEP_X(id, name, doc) id,
+#define LOCKSTEP_X(id, ident, name, doc) id,
   LOCKSTEP_FINDING_KINDS(LOCKSTEP_X)
 #undef LOCKSTEP_X
 };

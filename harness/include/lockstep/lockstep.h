@@ -23,6 +23,7 @@
 #include "lockstep/explore.h"
 #include "lockstep/options.h"
 #include "lockstep/report.h"
+#include "lockstep/scenario.h"
 #include "lockstep/schedule.h"
 #include "lockstep/sync/mutex.h"
 #include "lockstep/sync/shared.h"

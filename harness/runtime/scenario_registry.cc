@@ -1,0 +1,55 @@
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include "lockstep/scenario.h"
+
+namespace lockstep {
+namespace {
+
+struct Registry {
+  std::vector<ScenarioInfo> scenarios;
+  bool sorted = false;
+};
+
+Registry& registry() {
+  static Registry instance;  // constructed on first use: safe from any static initialiser
+  return instance;
+}
+
+}  // namespace
+
+bool register_scenario(const char* name, Expectation expected, const char* description,
+                       const char* options, void (*body)(), std::source_location where) {
+  Registry& r = registry();
+  for (const ScenarioInfo& other : r.scenarios) {
+    if (other.name == name) {
+      std::fprintf(stderr, "lockstep: scenario '%s' is registered twice (%s and %s:%u)\n", name,
+                   other.where.short_text().c_str(), where.file_name(), where.line());
+      std::abort();
+    }
+  }
+  r.scenarios.push_back(
+      ScenarioInfo{name, expected, description, options, body, Location::from(where)});
+  r.sorted = false;
+  return true;
+}
+
+const std::vector<ScenarioInfo>& scenarios() {
+  Registry& r = registry();
+  if (!r.sorted) {
+    std::sort(r.scenarios.begin(), r.scenarios.end(),
+              [](const ScenarioInfo& a, const ScenarioInfo& b) { return a.name < b.name; });
+    r.sorted = true;
+  }
+  return r.scenarios;
+}
+
+const ScenarioInfo* find_scenario(std::string_view name) {
+  for (const ScenarioInfo& info : scenarios()) {
+    if (info.name == name) return &info;
+  }
+  return nullptr;
+}
+
+}  // namespace lockstep
