@@ -43,7 +43,7 @@ const std::vector<FindingKind>& all_finding_kinds() {
   return kinds;
 }
 
-Location Location::from(const std::source_location& loc) {
+Location Location::from(const SourceLocation& loc) {
   return Location{loc.file_name() != nullptr ? loc.file_name() : "", loc.line(),
                   loc.function_name() != nullptr ? loc.function_name() : ""};
 }

@@ -1,6 +1,6 @@
 // Finds the user's source line for operations reached through library code.
 //
-// std::source_location default arguments name the caller of a lockstep function —
+// SourceLocation default arguments name the caller of a lockstep function —
 // which is a standard-library header when the call comes from std::scoped_lock, or a
 // lockstep header when it comes from a Shared<T> operator. During the traced re-run of
 // a failing schedule (never during the search) the runtime captures a call stack for

@@ -73,7 +73,7 @@ void Execution::run(const std::function<void()>& body, const ExecutionConfig& co
   epoch_ = g_next_epoch.fetch_add(1, std::memory_order_relaxed);
 
   LogicalThread& main = new_thread();
-  main.spawned_at = std::source_location::current();
+  main.spawned_at = SourceLocation::current();
   for (Checker* checker : config.checkers) checker->begin_execution(*this);
 
   Execution* const outer = tls_execution;
@@ -150,7 +150,7 @@ void Execution::join_remaining_threads() {
   for (std::uint32_t i = 1; i < thread_count_; ++i) {
     LogicalThread& thread = *threads_[i];
     if (thread.finished) continue;
-    if (!point(&thread.handle, OpKind::kJoin, Wait::kReady, std::source_location::current())) {
+    if (!point(&thread.handle, OpKind::kJoin, Wait::kReady, SourceLocation::current())) {
       return;
     }
     OpEvent event;
@@ -275,7 +275,7 @@ void Execution::on_all_blocked() {
 void Execution::begin_abort() { aborting_ = true; }
 
 bool Execution::point(ModelObject* object, OpKind op, Wait wait,
-                      const std::source_location& location) {
+                      const SourceLocation& location) {
   if (aborting_) {
     if (std::uncaught_exceptions() == 0) throw Abort{};
     return false;
@@ -360,7 +360,7 @@ std::uint32_t Execution::register_object(ModelObject* object) {
   return static_cast<std::uint32_t>(objects_.size());
 }
 
-std::uint32_t Execution::spawn(std::function<void()> body, const std::source_location& location) {
+std::uint32_t Execution::spawn(std::function<void()> body, const SourceLocation& location) {
   LogicalThread& child = new_thread();
   child.body = std::move(body);
   child.spawned_at = location;
@@ -387,7 +387,7 @@ Location Execution::pending_location(std::uint32_t thread) const {
   return location;
 }
 
-Location Execution::locate(const std::source_location& location) const {
+Location Execution::locate(const SourceLocation& location) const {
   Location result = Location::from(location);
   if (config_->record_trace && is_library_file(location.file_name())) result.stack = capture_stack();
   return result;
@@ -421,7 +421,7 @@ std::string Execution::object_state(std::uint32_t object) const {
   return {};
 }
 
-std::source_location Execution::object_declared(std::uint32_t object) const {
+SourceLocation Execution::object_declared(std::uint32_t object) const {
   if (object == 0 || object > objects_.size()) return {};
   return objects_[object - 1].declared;
 }
@@ -429,7 +429,7 @@ std::source_location Execution::object_declared(std::uint32_t object) const {
 // --- lockstep/internal/runtime.h ---------------------------------------------------
 
 bool point(Execution& ex, ModelObject* object, OpKind op, Wait wait,
-           const std::source_location& location) {
+           const SourceLocation& location) {
   return ex.point(object, op, wait, location);
 }
 void emit(Execution& ex, OpEvent event, ModelObject* object) { ex.emit(event, object); }

@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <source_location>
+#include "lockstep/source_location.h"
 #include <string>
 #include <vector>
 
@@ -58,7 +58,7 @@ struct ExecutionConfig {
 // What join() waits on: the end of a logical thread.
 class ThreadHandle final : public ModelObject {
  public:
-  ThreadHandle() : ModelObject(ObjectKind::kThread, nullptr, std::source_location{}) {}
+  ThreadHandle() : ModelObject(ObjectKind::kThread, nullptr, SourceLocation{}) {}
   bool ready(std::uint32_t, OpKind) const override { return finished; }
   void holders(std::uint32_t, OpKind, std::vector<std::uint32_t>& out) const override {
     out.push_back(thread);
@@ -76,9 +76,9 @@ struct LogicalThread {
   OpKind op = OpKind::kNone;
   Wait wait = Wait::kNever;
   ModelObject* object = nullptr;
-  std::source_location location;
+  SourceLocation location;
   std::vector<std::uintptr_t> call_stack;  // of the pending operation, in traced re-runs only
-  std::source_location spawned_at;
+  SourceLocation spawned_at;
   std::function<void()> body;
   Context context;
   Stack stack;
@@ -89,7 +89,7 @@ struct LogicalThread {
 struct ObjectRecord {
   ObjectKind kind = ObjectKind::kNone;
   const char* name = nullptr;
-  std::source_location declared;
+  SourceLocation declared;
   ModelObject* live = nullptr;  // valid only while a thread is blocked on it
 };
 
@@ -115,11 +115,11 @@ class Execution final : public ExecutionView, private FindingSink {
   std::uint64_t epoch() const { return epoch_; }
 
   // --- the primitives' interface (lockstep/internal/runtime.h) -----------------------
-  bool point(ModelObject* object, OpKind op, Wait wait, const std::source_location& location);
+  bool point(ModelObject* object, OpKind op, Wait wait, const SourceLocation& location);
   void emit(OpEvent event, ModelObject* object);
   // `location` as a finding location; in a traced re-run it carries the call stack
   // when `location` is inside library code, so the report can show the user's line.
-  Location locate(const std::source_location& location) const;
+  Location locate(const SourceLocation& location) const;
   void report(Finding finding, bool fatal);
   std::uint32_t choose(std::uint32_t bound);
   bool aborting() const { return aborting_; }
@@ -129,7 +129,7 @@ class Execution final : public ExecutionView, private FindingSink {
   std::uint32_t register_object(ModelObject* object);
 
   // Threads.
-  std::uint32_t spawn(std::function<void()> body, const std::source_location& location);
+  std::uint32_t spawn(std::function<void()> body, const SourceLocation& location);
   ThreadHandle& handle(std::uint32_t thread) { return threads_[thread]->handle; }
 
   // --- ExecutionView ------------------------------------------------------------------
@@ -141,7 +141,7 @@ class Execution final : public ExecutionView, private FindingSink {
   std::vector<std::uint32_t> waits_for(std::uint32_t thread) const override;
   std::string object_name(std::uint32_t object) const override;
   std::string object_state(std::uint32_t object) const override;
-  std::source_location object_declared(std::uint32_t object) const override;
+  SourceLocation object_declared(std::uint32_t object) const override;
   std::uint64_t step() const override { return step_; }
 
  private:

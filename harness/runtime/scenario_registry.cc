@@ -20,7 +20,7 @@ Registry& registry() {
 }  // namespace
 
 bool register_scenario(const char* name, Expectation expected, const char* description,
-                       const char* options, void (*body)(), std::source_location where) {
+                       const char* options, void (*body)(), SourceLocation where) {
   Registry& r = registry();
   for (const ScenarioInfo& other : r.scenarios) {
     if (other.name == name) {

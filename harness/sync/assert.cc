@@ -6,7 +6,7 @@
 
 namespace lockstep {
 
-void check_assertion(bool ok, const char* expression, std::source_location location) {
+void check_assertion(bool ok, const char* expression, SourceLocation location) {
   if (ok) return;
   internal::Execution* ex = internal::current_execution();
   const std::string message = std::string("LOCKSTEP_ASSERT(") + expression + ") failed";

@@ -2,7 +2,7 @@
 
 namespace lockstep::internal {
 
-void report_self_deadlock(Execution& ex, ModelObject& object, const std::source_location& location) {
+void report_self_deadlock(Execution& ex, ModelObject& object, const SourceLocation& location) {
   const std::uint32_t id = object.bind(ex);
   Finding finding;
   finding.kind = FindingKind::kSelfDeadlock;

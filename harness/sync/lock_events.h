@@ -2,7 +2,7 @@
 // the TSan edges lockstep models), and the self-deadlock finding.
 #pragma once
 
-#include <source_location>
+#include "lockstep/source_location.h"
 
 #include "lockstep/internal/runtime.h"
 #include "runtime/execution.h"
@@ -14,7 +14,7 @@ namespace lockstep::internal {
 // acquire edge for TSan and a release a release edge, so TSan sees the lock's
 // happens-before while fibers switch without synchronising.
 inline void emit_lock_event(Execution& ex, ModelObject& object, OpKind op, OpResult result,
-                            const std::source_location& location) {
+                            const SourceLocation& location) {
   if (result == OpResult::kOk) {
     if (op == OpKind::kRelease || op == OpKind::kReleaseShared) {
       sanitizer_release(&object);
@@ -31,6 +31,6 @@ inline void emit_lock_event(Execution& ex, ModelObject& object, OpKind op, OpRes
 
 // The running thread asks for a non-reentrant lock it already holds: that can never
 // succeed, so it is reported at once (fatal).
-void report_self_deadlock(Execution& ex, ModelObject& object, const std::source_location& location);
+void report_self_deadlock(Execution& ex, ModelObject& object, const SourceLocation& location);
 
 }  // namespace lockstep::internal

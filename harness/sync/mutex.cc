@@ -17,7 +17,7 @@ std::string Mutex::state_text() const {
   return owner_ == kNobody ? "free" : "held by t" + std::to_string(owner_);
 }
 
-void Mutex::lock(std::source_location location) {
+void Mutex::lock(SourceLocation location) {
   internal::Execution* ex = internal::current_execution();
   if (ex == nullptr) {
     real_.lock();
@@ -33,7 +33,7 @@ void Mutex::lock(std::source_location location) {
   internal::emit_lock_event(*ex, *this, OpKind::kAcquire, OpResult::kOk, location);
 }
 
-bool Mutex::try_lock(std::source_location location) {
+bool Mutex::try_lock(SourceLocation location) {
   internal::Execution* ex = internal::current_execution();
   if (ex == nullptr) return real_.try_lock();
   if (!ex->point(this, OpKind::kTryAcquire, internal::Wait::kNever, location)) return false;
@@ -44,7 +44,7 @@ bool Mutex::try_lock(std::source_location location) {
   return acquired;
 }
 
-void Mutex::unlock(std::source_location location) {
+void Mutex::unlock(SourceLocation location) {
   internal::Execution* ex = internal::current_execution();
   if (ex == nullptr) {
     real_.unlock();

@@ -15,7 +15,7 @@ namespace {
 
 }  // namespace
 
-Thread::Thread(std::function<void()> body, std::source_location location) {
+Thread::Thread(std::function<void()> body, SourceLocation location) {
   internal::Execution* ex = internal::current_execution();
   if (ex == nullptr) {
     real_ = std::thread(std::move(body));
@@ -66,7 +66,7 @@ bool Thread::joinable() const noexcept {
   return real_.joinable();
 }
 
-void Thread::join(std::source_location location) {
+void Thread::join(SourceLocation location) {
   if (real_.joinable()) {
     real_.join();
     return;
@@ -90,7 +90,7 @@ void Thread::join(std::source_location location) {
   ex->emit(event, &handle);
 }
 
-void Thread::detach(std::source_location location) {
+void Thread::detach(SourceLocation location) {
   if (real_.joinable()) {
     real_.detach();
     return;
@@ -110,7 +110,7 @@ void Thread::detach(std::source_location location) {
 
 namespace this_thread {
 
-void yield(std::source_location location) {
+void yield(SourceLocation location) {
   internal::Execution* ex = internal::current_execution();
   if (ex == nullptr) {
     std::this_thread::yield();
@@ -132,7 +132,7 @@ std::uint32_t id() {
 
 }  // namespace this_thread
 
-void progress(std::source_location location) {
+void progress(SourceLocation location) {
   internal::Execution* ex = internal::current_execution();
   if (ex == nullptr) return;
   OpEvent event;

@@ -5,7 +5,7 @@
 // throws lockstep::AssertionError.
 #pragma once
 
-#include <source_location>
+#include "lockstep/source_location.h"
 #include <stdexcept>
 
 namespace lockstep {
@@ -17,7 +17,7 @@ class AssertionError : public std::logic_error {
 
 // What LOCKSTEP_ASSERT calls; `expression` is the condition's text.
 void check_assertion(bool ok, const char* expression,
-                     std::source_location location = std::source_location::current());
+                     SourceLocation location = SourceLocation::current());
 
 // Reports a failure of a test framework's assertion (GoogleTest's EXPECT_/ASSERT_
 // inside a scenario) as a finding. `fatal` ends the execution.

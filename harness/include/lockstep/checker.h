@@ -8,7 +8,7 @@
 
 #include <cstdint>
 #include <memory>
-#include <source_location>
+#include "lockstep/source_location.h"
 #include <string>
 #include <vector>
 
@@ -35,7 +35,7 @@ class ExecutionView {
   // "Mutex m1" / "Mutex#3": the object's name for reports; its kind; its state text.
   virtual std::string object_name(std::uint32_t object) const = 0;
   virtual std::string object_state(std::uint32_t object) const = 0;
-  virtual std::source_location object_declared(std::uint32_t object) const = 0;
+  virtual SourceLocation object_declared(std::uint32_t object) const = 0;
   virtual std::uint64_t step() const = 0;
 };
 

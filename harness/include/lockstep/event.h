@@ -7,7 +7,7 @@
 #pragma once
 
 #include <cstdint>
-#include <source_location>
+#include "lockstep/source_location.h"
 #include <string_view>
 
 namespace lockstep {
@@ -102,7 +102,7 @@ struct OpEvent {
   std::uint32_t other = 0;    // spawned/joined/woken thread, when op says so
   std::uint64_t step = 0;     // scheduling points before this event
   std::int64_t value = 0;
-  std::source_location location;
+  SourceLocation location;
 };
 
 }  // namespace lockstep

@@ -7,7 +7,7 @@
 
 #include <cstdint>
 #include <optional>
-#include <source_location>
+#include "lockstep/source_location.h"
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,7 +45,7 @@ const std::vector<FindingKind>& all_finding_kinds();
 
 enum class Severity : std::uint8_t { kWarning, kError };
 
-// A source location owned by the finding (std::source_location's strings are static,
+// A source location owned by the finding (SourceLocation's strings are static,
 // but reports outlive nothing they point into this way).
 struct Location {
   std::string file;
@@ -55,7 +55,7 @@ struct Location {
   // the standard library; the report replaces file/line with the user's frame.
   std::vector<std::uintptr_t> stack;
 
-  static Location from(const std::source_location& loc);
+  static Location from(const SourceLocation& loc);
   // "file:line" with the file shortened to its last two path components.
   std::string short_text() const;
   friend bool operator==(const Location& a, const Location& b) {

@@ -16,7 +16,7 @@
 // reported and aborts at start-up.
 #pragma once
 
-#include <source_location>
+#include "lockstep/source_location.h"
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,7 +52,7 @@ struct ScenarioInfo {
 // Registers a scenario; returns true (for static initialisers).
 bool register_scenario(const char* name, Expectation expected, const char* description,
                        const char* options, void (*body)(),
-                       std::source_location where = std::source_location::current());
+                       SourceLocation where = SourceLocation::current());
 // All registered scenarios, sorted by name.
 const std::vector<ScenarioInfo>& scenarios();
 // The scenario called `name`, or nullptr.

@@ -11,7 +11,7 @@
 #pragma once
 
 #include <cstdint>
-#include <source_location>
+#include "lockstep/source_location.h"
 #include <string>
 #include <vector>
 
@@ -38,14 +38,14 @@ enum class Wait : std::uint8_t {
 // calls reset_model() on first use in each execution (an object may outlive one).
 class ModelObject {
  public:
-  ModelObject(ObjectKind kind, const char* name, std::source_location declared)
+  ModelObject(ObjectKind kind, const char* name, SourceLocation declared)
       : kind_(kind), name_(name), declared_(declared) {}
   ModelObject(const ModelObject&) = delete;
   ModelObject& operator=(const ModelObject&) = delete;
 
   ObjectKind kind() const { return kind_; }
   const char* name() const { return name_; }  // user-given, or nullptr
-  const std::source_location& declared() const { return declared_; }
+  const SourceLocation& declared() const { return declared_; }
 
   // Can `thread` perform the blocking operation `op` now?
   virtual bool ready(std::uint32_t thread, OpKind op) const {
@@ -74,7 +74,7 @@ class ModelObject {
  private:
   ObjectKind kind_;
   const char* name_;
-  std::source_location declared_;
+  SourceLocation declared_;
   std::uint64_t epoch_ = 0;  // serial of the execution the model state belongs to
   std::uint32_t id_ = 0;
 };
@@ -87,7 +87,7 @@ class ModelObject {
 // While an execution is being torn down it throws to unwind the thread, or, when
 // already unwinding, returns false at once (see tearing_down()).
 bool point(Execution& ex, ModelObject* object, OpKind op, Wait wait,
-           const std::source_location& location);
+           const SourceLocation& location);
 // Emits the event of a completed operation (thread, step and object id filled in).
 void emit(Execution& ex, OpEvent event, ModelObject* object);
 // True while the execution unwinds its threads after a finding; primitives then skip

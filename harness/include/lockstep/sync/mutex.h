@@ -19,7 +19,7 @@
 
 #include <cstdint>
 #include <mutex>
-#include <source_location>
+#include "lockstep/source_location.h"
 #include <string>
 
 #include "lockstep/internal/annotations.h"
@@ -30,13 +30,13 @@ namespace lockstep {
 class LOCKSTEP_CAPABILITY("mutex") Mutex : private internal::ModelObject {
  public:
   explicit Mutex(const char* name = nullptr,
-                 std::source_location declared = std::source_location::current())
+                 SourceLocation declared = SourceLocation::current())
       : ModelObject(ObjectKind::kMutex, name, declared) {}
 
-  void lock(std::source_location location = std::source_location::current()) LOCKSTEP_ACQUIRE();
-  bool try_lock(std::source_location location = std::source_location::current())
+  void lock(SourceLocation location = SourceLocation::current()) LOCKSTEP_ACQUIRE();
+  bool try_lock(SourceLocation location = SourceLocation::current())
       LOCKSTEP_TRY_ACQUIRE(true);
-  void unlock(std::source_location location = std::source_location::current()) LOCKSTEP_RELEASE();
+  void unlock(SourceLocation location = SourceLocation::current()) LOCKSTEP_RELEASE();
 
  private:
   static constexpr std::uint32_t kNobody = ~std::uint32_t{0};

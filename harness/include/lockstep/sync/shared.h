@@ -13,7 +13,7 @@
 // Cost inside: one event per access, plus a scheduling point when it is one.
 #pragma once
 
-#include <source_location>
+#include "lockstep/source_location.h"
 #include <type_traits>
 #include <utility>
 
@@ -25,18 +25,18 @@ template <typename T>
 class Shared : private internal::ModelObject {
  public:
   Shared(T value = T{}, const char* name = nullptr,  // NOLINT(google-explicit-constructor)
-         std::source_location declared = std::source_location::current())
+         SourceLocation declared = SourceLocation::current())
       : ModelObject(ObjectKind::kShared, name, declared), value_(std::move(value)) {}
   Shared(const Shared&) = delete;
   Shared& operator=(const Shared&) = delete;
 
   // Reads the value (one read event).
-  T load(std::source_location location = std::source_location::current()) const {
+  T load(SourceLocation location = SourceLocation::current()) const {
     access(OpKind::kRead, value_, location);
     return value_;
   }
   // Writes the value (one write event).
-  void store(T value, std::source_location location = std::source_location::current()) {
+  void store(T value, SourceLocation location = SourceLocation::current()) {
     access(OpKind::kWrite, value, location);
     value_ = std::move(value);
   }
@@ -86,7 +86,7 @@ class Shared : private internal::ModelObject {
     return *this;
   }
 
-  void access(OpKind op, const T& value, const std::source_location& location) const {
+  void access(OpKind op, const T& value, const SourceLocation& location) const {
     internal::Execution* ex = internal::current_execution();
     if (ex == nullptr) return;
     auto* self = const_cast<Shared*>(this);

@@ -14,7 +14,7 @@
 
 #include <cstdint>
 #include <functional>
-#include <source_location>
+#include "lockstep/source_location.h"
 #include <thread>
 
 namespace lockstep {
@@ -27,7 +27,7 @@ class Thread {
  public:
   Thread() noexcept = default;
   explicit Thread(std::function<void()> body,
-                  std::source_location location = std::source_location::current());
+                  SourceLocation location = SourceLocation::current());
   Thread(Thread&& other) noexcept;
   Thread& operator=(Thread&& other) noexcept;
   Thread(const Thread&) = delete;
@@ -37,8 +37,8 @@ class Thread {
   bool joinable() const noexcept;
   // Waits for the thread to finish (a scheduling point that blocks until it has).
   // Throws std::system_error like std::thread for a non-joinable thread or self-join.
-  void join(std::source_location location = std::source_location::current());
-  void detach(std::source_location location = std::source_location::current());
+  void join(SourceLocation location = SourceLocation::current());
+  void detach(SourceLocation location = SourceLocation::current());
   // The logical thread id inside an exploration; 0 outside or when not joinable.
   std::uint32_t id() const noexcept { return logical_; }
 
@@ -53,13 +53,13 @@ class Thread {
 namespace this_thread {
 // A scheduling point: lets the strategy run another thread. Outside an exploration,
 // std::this_thread::yield().
-void yield(std::source_location location = std::source_location::current());
+void yield(SourceLocation location = SourceLocation::current());
 // The logical id of the running thread (0 for the body); outside an exploration, a
 // stable small id per OS thread.
 std::uint32_t id();
 }  // namespace this_thread
 
 // Marks that the running thread made progress (the livelock checker's signal).
-void progress(std::source_location location = std::source_location::current());
+void progress(SourceLocation location = SourceLocation::current());
 
 }  // namespace lockstep
