@@ -185,19 +185,7 @@ void Execution::finish_current() {
       if (!all_finished) on_all_blocked();
     }
   }
-  if (aborting_) {
-    // Unwind the remaining threads one by one; never-started ones have no stack frames.
-    for (std::uint32_t i = 0; i < thread_count_ && next == kNoThread; ++i) {
-      LogicalThread& thread = *threads_[i];
-      if (thread.finished) continue;
-      if (!thread.started) {
-        thread.finished = true;
-        thread.handle.finished = true;
-        continue;
-      }
-      next = i;
-    }
-  }
+  if (aborting_) next = next_to_unwind();
   if (next == kNoThread) {
     switch_context(nullptr, worker_);
   } else {
@@ -252,7 +240,7 @@ std::uint32_t Execution::choose(std::uint32_t bound) {
   } catch (const TokenError& error) {
     replay_error_ = error.what();
     begin_abort();
-    if (std::uncaught_exceptions() == 0) throw Abort{};
+    if (std::uncaught_exceptions() == 0) abort_current();
     return 0;
   }
   LOCKSTEP_CHECK(value < bound, "strategy returned a random value out of bounds");
@@ -274,10 +262,31 @@ void Execution::on_all_blocked() {
 
 void Execution::begin_abort() { aborting_ = true; }
 
+std::uint32_t Execution::next_to_unwind() {
+  for (std::uint32_t i = thread_count_; i-- > 0;) {
+    LogicalThread& thread = *threads_[i];
+    if (thread.finished) continue;
+    if (!thread.started) {
+      thread.finished = true;
+      thread.handle.finished = true;
+      continue;
+    }
+    return i;
+  }
+  return kNoThread;
+}
+
+void Execution::abort_current() {
+  LogicalThread& me = *threads_[current_];
+  const std::uint32_t next = next_to_unwind();
+  if (next != me.id) switch_to(&me, next);
+  throw Abort{};
+}
+
 bool Execution::point(ModelObject* object, OpKind op, Wait wait,
                       const SourceLocation& location) {
   if (aborting_) {
-    if (std::uncaught_exceptions() == 0) throw Abort{};
+    if (std::uncaught_exceptions() == 0) abort_current();
     return false;
   }
   LogicalThread& me = *threads_[current_];
@@ -288,9 +297,10 @@ bool Execution::point(ModelObject* object, OpKind op, Wait wait,
   if (config_->record_trace) [[unlikely]] {
     me.call_stack = is_library_file(location.file_name()) ? capture_stack() : std::vector<std::uintptr_t>{};
   }
-  PendingInfo& info = pending_[me.id];
-  info.op = op;
-  info.object = object != nullptr ? object->bind(*this) : 0;
+  // pending_ may grow while this thread is switched out (spawns): index it afresh
+  // after the switch instead of holding a reference across it.
+  pending_[me.id].op = op;
+  pending_[me.id].object = object != nullptr ? object->bind(*this) : 0;
   if (Heartbeat* beat = config_->heartbeat) {
     // A worker the watchdog abandoned must never touch the caller's state again.
     while (beat->abandoned.load(std::memory_order_relaxed)) pause();
@@ -312,17 +322,17 @@ bool Execution::point(ModelObject* object, OpKind op, Wait wait,
   const std::uint32_t next = pick_next();
   if (next == kNoThread) {
     if (!aborting_) on_all_blocked();
-    if (std::uncaught_exceptions() == 0) throw Abort{};
+    if (std::uncaught_exceptions() == 0) abort_current();
     return false;
   }
   if (next != me.id) switch_to(&me, next);
   // Picked (or resumed to unwind).
   if (aborting_) {
-    if (std::uncaught_exceptions() == 0) throw Abort{};
+    if (std::uncaught_exceptions() == 0) abort_current();
     return false;
   }
   me.op = OpKind::kNone;
-  info.op = OpKind::kNone;
+  pending_[me.id].op = OpKind::kNone;
   if (wait == Wait::kTimed) return object->ready(me.id, op);
   return true;
 }
@@ -346,7 +356,7 @@ void Execution::report(Finding finding, bool fatal) {
   findings_.push_back(std::move(finding));
   if (!fatal) return;
   begin_abort();
-  if (std::uncaught_exceptions() == 0) throw Abort{};
+  if (std::uncaught_exceptions() == 0) abort_current();
 }
 
 bool Execution::shared_access_is_point(std::uint32_t) const {

@@ -154,6 +154,12 @@ class Execution final : public ExecutionView, private FindingSink {
   std::uint32_t pick_next();
   void on_all_blocked();
   void begin_abort();
+  // Ends the running thread's part in an abandoned execution: threads unwind from the
+  // highest id down (children before the threads whose stack objects they may use),
+  // so this switches to every higher unfinished thread first, then throws Abort.
+  [[noreturn]] void abort_current();
+  // The highest-id unfinished thread (never-started ones are just marked finished).
+  std::uint32_t next_to_unwind();
   void start(LogicalThread& thread);
   void switch_to(LogicalThread* from, std::uint32_t to);
   LogicalThread& new_thread();

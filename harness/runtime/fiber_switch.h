@@ -93,6 +93,9 @@ inline void capture_worker_context(Context& worker) {
 // stores our suspended context; nullptr when `from` finished and is never resumed
 // (ASan then frees its fake stack). Returns after someone switches back to us.
 __attribute__((always_inline)) inline void switch_context(Context* from, Context& to) {
+  // Read everything about the target before announcing the switch to TSan: after
+  // __tsan_switch_to_fiber every access is charged to the target fiber.
+  const fctx::fcontext_t target = to.fcontext;
 #if LOCKSTEP_ASAN
   __sanitizer_start_switch_fiber(from != nullptr ? &from->asan_fake_stack : nullptr,
                                  to.stack_bottom, to.stack_size);
@@ -100,7 +103,7 @@ __attribute__((always_inline)) inline void switch_context(Context* from, Context
 #if LOCKSTEP_TSAN
   __tsan_switch_to_fiber(to.tsan_fiber, __tsan_switch_to_fiber_no_sync);
 #endif
-  fctx::transfer_t back = fctx::jump_fcontext(to.fcontext, from);
+  fctx::transfer_t back = fctx::jump_fcontext(target, from);
   // Resumed: `back.data` is the Context of whoever switched to us.
   auto* previous = static_cast<Context*>(back.data);
   if (previous != nullptr) previous->fcontext = back.fctx;

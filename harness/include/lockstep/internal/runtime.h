@@ -18,6 +18,17 @@
 #include "lockstep/event.h"
 #include "lockstep/finding.h"
 
+// Marks a function whose memory accesses TSan must not see: lockstep's own model state,
+// and the values inside Shared<T>/Atomic<T>, which lockstep's checkers cover. Logical
+// threads switch without synchronising (TSan's no-sync fiber switch), so without this
+// TSan would report the harness's bookkeeping as races; with it, TSan reports only
+// races in the code lockstep does not instrument.
+#if defined(__clang__) || defined(__GNUC__)
+#define LOCKSTEP_NO_TSAN __attribute__((no_sanitize("thread")))
+#else
+#define LOCKSTEP_NO_TSAN
+#endif
+
 namespace lockstep::internal {
 
 class Execution;

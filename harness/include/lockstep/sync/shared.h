@@ -31,12 +31,12 @@ class Shared : private internal::ModelObject {
   Shared& operator=(const Shared&) = delete;
 
   // Reads the value (one read event).
-  T load(SourceLocation location = SourceLocation::current()) const {
+  LOCKSTEP_NO_TSAN T load(SourceLocation location = SourceLocation::current()) const {
     access(OpKind::kRead, value_, location);
     return value_;
   }
   // Writes the value (one write event).
-  void store(T value, SourceLocation location = SourceLocation::current()) {
+  LOCKSTEP_NO_TSAN void store(T value, SourceLocation location = SourceLocation::current()) {
     access(OpKind::kWrite, value, location);
     value_ = std::move(value);
   }
