@@ -114,6 +114,7 @@ void Execution::fiber_main(fctx::transfer_t from) {
 void Execution::run_current_thread() {
   LogicalThread& me = *threads_[current_];
   sanitizer_acquire(&sync_token_);
+  sanitizer_acquire(&me.handle);  // spawn -> start (Thread's constructor released it)
   if (!aborting_) {
     try {
       if (me.id == 0) {
@@ -163,29 +164,34 @@ void Execution::join_remaining_threads() {
 }
 
 void Execution::finish_current() {
-  LogicalThread& me = *threads_[current_];
-  me.finished = true;
-  me.handle.finished = true;
-  me.op = OpKind::kNone;
-  pending_[me.id] = PendingInfo{};
-  if (!aborting_) {
-    OpEvent event;
-    event.op = OpKind::kThreadEnd;
-    event.object_kind = ObjectKind::kThread;
-    event.other = me.id;
-    emit(event, nullptr);
-  }
-  sanitizer_release(&sync_token_);
   std::uint32_t next = kNoThread;
-  if (!aborting_) {
-    next = pick_next();
-    if (next == kNoThread) {
-      const bool all_finished = std::all_of(threads_.begin(), threads_.begin() + thread_count_,
-                                            [](const auto& t) { return t->finished; });
-      if (!all_finished) on_all_blocked();
+  {
+    // Ends before the final switch: this fiber never returns to close it.
+    const TsanIgnoreScope ignore;
+    LogicalThread& me = *threads_[current_];
+    me.finished = true;
+    me.handle.finished = true;
+    me.op = OpKind::kNone;
+    pending_[me.id] = PendingInfo{};
+    if (!aborting_) {
+      OpEvent event;
+      event.op = OpKind::kThreadEnd;
+      event.object_kind = ObjectKind::kThread;
+      event.other = me.id;
+      emit(event, nullptr);
     }
+    sanitizer_release(&me.handle);  // end -> join
+    sanitizer_release(&sync_token_);
+    if (!aborting_) {
+      next = pick_next();
+      if (next == kNoThread) {
+        const bool all_finished = std::all_of(threads_.begin(), threads_.begin() + thread_count_,
+                                              [](const auto& t) { return t->finished; });
+        if (!all_finished) on_all_blocked();
+      }
+    }
+    if (aborting_) next = next_to_unwind();
   }
-  if (aborting_) next = next_to_unwind();
   if (next == kNoThread) {
     switch_context(nullptr, worker_);
   } else {
@@ -232,6 +238,7 @@ std::uint32_t Execution::pick_next() {
 }
 
 std::uint32_t Execution::choose(std::uint32_t bound) {
+  const TsanIgnoreScope ignore;
   if (bound < 2 || aborting_) return 0;
   const PickContext context{config_->index, step_, pending_};
   std::uint32_t value = 0;
@@ -285,6 +292,7 @@ void Execution::abort_current() {
 
 bool Execution::point(ModelObject* object, OpKind op, Wait wait,
                       const SourceLocation& location) {
+  const TsanIgnoreScope ignore;
   if (aborting_) {
     if (std::uncaught_exceptions() == 0) abort_current();
     return false;
@@ -338,6 +346,7 @@ bool Execution::point(ModelObject* object, OpKind op, Wait wait,
 }
 
 void Execution::emit(OpEvent event, ModelObject* object) {
+  const TsanIgnoreScope ignore;
   event.thread = current_;
   event.step = step_;
   if (object != nullptr) {
@@ -353,6 +362,7 @@ void Execution::emit(OpEvent event, ModelObject* object) {
 }
 
 void Execution::report(Finding finding, bool fatal) {
+  const TsanIgnoreScope ignore;
   findings_.push_back(std::move(finding));
   if (!fatal) return;
   begin_abort();
@@ -366,11 +376,13 @@ bool Execution::shared_access_is_point(std::uint32_t) const {
 }
 
 std::uint32_t Execution::register_object(ModelObject* object) {
+  const TsanIgnoreScope ignore;
   objects_.push_back(ObjectRecord{object->kind(), object->name(), object->declared(), object});
   return static_cast<std::uint32_t>(objects_.size());
 }
 
 std::uint32_t Execution::spawn(std::function<void()> body, const SourceLocation& location) {
+  const TsanIgnoreScope ignore;
   LogicalThread& child = new_thread();
   child.body = std::move(body);
   child.spawned_at = location;

@@ -16,14 +16,14 @@
 #if __has_feature(address_sanitizer)
 #define LOCKSTEP_ASAN 1
 #endif
-#if __has_feature(thread_sanitizer)
+#if __has_feature(thread_sanitizer) && !defined(LOCKSTEP_TSAN)
 #define LOCKSTEP_TSAN 1
 #endif
 #endif
 #if defined(__SANITIZE_ADDRESS__)
 #define LOCKSTEP_ASAN 1
 #endif
-#if defined(__SANITIZE_THREAD__)
+#if defined(__SANITIZE_THREAD__) && !defined(LOCKSTEP_TSAN)
 #define LOCKSTEP_TSAN 1
 #endif
 
@@ -32,6 +32,8 @@
 #endif
 #if LOCKSTEP_TSAN
 #include <sanitizer/tsan_interface.h>
+extern "C" void __tsan_ignore_thread_begin();
+extern "C" void __tsan_ignore_thread_end();
 #endif
 
 namespace lockstep::internal {
@@ -63,6 +65,25 @@ inline void destroy_sanitizer_fiber(void* fiber) {
   (void)fiber;
 #endif
 }
+
+// While alive, TSan ignores the running fiber's memory accesses (interceptors such as
+// malloc and memmove included) but not its synchronisation. The runtime's bookkeeping
+// is shared by fibers that switch without synchronising; scopes of this kind around
+// every runtime entry keep it out of TSan's reports (the library itself is compiled
+// without TSan instrumentation; what remains visible are interceptors such as malloc
+// and memmove), so TSan reports only the user's code. The count is per fiber, so a
+// scope may span a switch.
+class TsanIgnoreScope {
+ public:
+#if LOCKSTEP_TSAN
+  TsanIgnoreScope() { __tsan_ignore_thread_begin(); }
+  ~TsanIgnoreScope() { __tsan_ignore_thread_end(); }
+#else
+  TsanIgnoreScope() {}  // user-provided: no unused-variable warning where it does nothing
+#endif
+  TsanIgnoreScope(const TsanIgnoreScope&) = delete;
+  TsanIgnoreScope& operator=(const TsanIgnoreScope&) = delete;
+};
 
 // Publishes modelled synchronisation to TSan (release on `address` ... acquire on it).
 inline void sanitizer_release(const void* address) {
