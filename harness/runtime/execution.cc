@@ -454,6 +454,12 @@ bool point(Execution& ex, ModelObject* object, OpKind op, Wait wait,
            const SourceLocation& location) {
   return ex.point(object, op, wait, location);
 }
+bool wait_point(Execution& ex, ModelObject* object, OpKind op, bool blocking, bool timed,
+                const SourceLocation& location) {
+  const Wait wait = !blocking ? Wait::kNever : timed ? Wait::kTimed : Wait::kReady;
+  if (!ex.point(object, op, wait, location)) return false;
+  return wait == Wait::kReady || object->ready(ex.current(), op);
+}
 void emit(Execution& ex, OpEvent event, ModelObject* object) { ex.emit(event, object); }
 bool tearing_down(const Execution& ex) { return ex.aborting(); }
 std::uint32_t current_thread(const Execution& ex) { return ex.current(); }
@@ -463,5 +469,14 @@ bool shared_access_is_point(const Execution& ex, std::uint32_t object_id) {
   return ex.shared_access_is_point(object_id);
 }
 bool spurious_wakeups(const Execution& ex) { return ex.spurious_wakeups(); }
+void announce_release(const void* address) { sanitizer_release(address); }
+void announce_acquire(const void* address) { sanitizer_acquire(address); }
+#if LOCKSTEP_TSAN
+ModelAccess::ModelAccess() { __tsan_ignore_thread_begin(); }
+ModelAccess::~ModelAccess() { __tsan_ignore_thread_end(); }
+#else
+ModelAccess::ModelAccess() = default;
+ModelAccess::~ModelAccess() = default;
+#endif
 
 }  // namespace lockstep::internal

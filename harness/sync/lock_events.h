@@ -29,6 +29,19 @@ inline void emit_lock_event(Execution& ex, ModelObject& object, OpKind op, OpRes
   ex.emit(event, &object);
 }
 
+// The scheduling point of an acquire-like operation in its three modes: blocking
+// (waits until ready), timed (timeout >= 0: times out when picked while not ready, in
+// logical time) or non-blocking (fails at once when not ready). Returns whether the
+// operation may take effect; false also while tearing down (then check ex.aborting()).
+inline bool acquire_point(Execution& ex, ModelObject& object, bool blocking, bool timed,
+                          const SourceLocation& location, OpKind blocking_op = OpKind::kAcquire,
+                          OpKind try_op = OpKind::kTryAcquire) {
+  return wait_point(ex, &object, blocking ? blocking_op : try_op, blocking, timed, location);
+}
+
+// The result to report for an acquire that did not take effect.
+inline OpResult failure_of(bool blocking) { return blocking ? OpResult::kTimeout : OpResult::kFailed; }
+
 // The running thread asks for a non-reentrant lock it already holds: that can never
 // succeed, so it is reported at once (fatal).
 void report_self_deadlock(Execution& ex, ModelObject& object, const SourceLocation& location);

@@ -44,7 +44,10 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, Catalog, ::testing::ValuesIn(all_scenarios()
 
 TEST(Catalog, HasEveryStoryOfIssue2WithBugAndFix) {
   for (const char* name : {"abba_deadlock", "abba_ordered", "dining_philosophers",
-                           "dining_philosophers_ordered", "lost_update", "lost_update_locked"}) {
+                           "dining_philosophers_ordered", "lost_update", "lost_update_locked",
+                           "rlock_story_lock", "rlock_story_rlock", "lost_wakeup_if",
+                           "lost_wakeup_while", "bounded_queue_consumer_stops",
+                           "bounded_queue_drained", "lock_handoff"}) {
     EXPECT_NE(lockstep::find_scenario(name), nullptr) << name;
   }
 }

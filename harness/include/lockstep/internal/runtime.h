@@ -99,6 +99,13 @@ class ModelObject {
 // already unwinding, returns false at once (see tearing_down()).
 bool point(Execution& ex, ModelObject* object, OpKind op, Wait wait,
            const SourceLocation& location);
+// The scheduling point of an operation that may have to wait, in its three modes:
+// blocking (waits until object->ready), timed (`timed`: times out when picked while
+// not ready, in logical time) or non-blocking (`!blocking`: fails at once when not
+// ready). Returns whether the operation may take effect now; false also while tearing
+// down (then tearing_down() is true and the primitive does nothing).
+bool wait_point(Execution& ex, ModelObject* object, OpKind op, bool blocking, bool timed,
+                const SourceLocation& location);
 // Emits the event of a completed operation (thread, step and object id filled in).
 void emit(Execution& ex, OpEvent event, ModelObject* object);
 // True while the execution unwinds its threads after a finding; primitives then skip
@@ -115,5 +122,21 @@ void report(Execution& ex, Finding finding, bool fatal);
 bool shared_access_is_point(const Execution& ex, std::uint32_t object_id);
 // Spurious wakeups allowed for condition waits (option spurious-wakeups).
 bool spurious_wakeups(const Execution& ex);
+
+// Modelled synchronisation announced to ThreadSanitizer (no-ops in other builds):
+// a release on `address` happens-before a later acquire on it.
+void announce_release(const void* address);
+void announce_acquire(const void* address);
+
+// While alive, ThreadSanitizer ignores the running logical thread's memory accesses:
+// header-only primitives (Queue<T>, ThreadLocal<T>) wrap their model-state updates in
+// one, because logical threads switch without synchronising (see fiber_switch.h).
+class ModelAccess {
+ public:
+  ModelAccess();
+  ~ModelAccess();
+  ModelAccess(const ModelAccess&) = delete;
+  ModelAccess& operator=(const ModelAccess&) = delete;
+};
 
 }  // namespace lockstep::internal

@@ -1,0 +1,54 @@
+// The real (outside an exploration) implementations behind lockstep::Lock, RLock and
+// the semaphores: Python semantics with real blocking and real timeouts.
+// Internal: do not depend on it directly.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+namespace lockstep::internal {
+
+// A lock with Python's semantics: non-reentrant and releasable by any thread
+// (threading.Lock), or reentrant with an owner and a count (threading.RLock).
+class RealLock {
+ public:
+  enum class ReleaseError : std::uint8_t { kNone, kNotHeld, kNotOwner };
+
+  explicit RealLock(bool reentrant) : reentrant_(reentrant) {}
+  // timeout < 0: wait forever; blocking=false: try once.
+  bool acquire(bool blocking, double timeout_seconds);
+  ReleaseError release();
+  bool locked() const;
+  // Releases every level held by the calling thread; returns how many (0: not held).
+  std::uint32_t release_all();
+  // Acquires and sets the count to `count` (after release_all).
+  void acquire_count(std::uint32_t count);
+
+ private:
+  bool available_to(std::thread::id me) const {
+    return count_ == 0 || (reentrant_ && owner_ == me);
+  }
+  mutable std::mutex mutex_;
+  std::condition_variable released_;
+  bool reentrant_;
+  std::thread::id owner_;
+  std::uint32_t count_ = 0;
+};
+
+// A counting semaphore with Python's acquire(blocking, timeout).
+class RealSemaphore {
+ public:
+  explicit RealSemaphore(std::uint64_t value) : value_(value) {}
+  bool acquire(bool blocking, double timeout_seconds);
+  void release(std::uint64_t n);
+  std::uint64_t value() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable available_;
+  std::uint64_t value_;
+};
+
+}  // namespace lockstep::internal
