@@ -1,0 +1,95 @@
+#include "lockstep/sync/condition.h"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "runtime/execution.h"
+
+namespace lockstep {
+
+Condition::Condition(const char* name, SourceLocation declared)
+    : own_(name, declared), rlock_(&own_), queue_(ObjectKind::kCondition, name, declared) {}
+
+Condition::Condition(Lock& lock, const char* name, SourceLocation declared)
+    : lock_(&lock), queue_(ObjectKind::kCondition, name, declared) {}
+
+Condition::Condition(RLock& lock, const char* name, SourceLocation declared)
+    : rlock_(&lock), queue_(ObjectKind::kCondition, name, declared) {}
+
+bool Condition::acquire(bool blocking, double timeout, SourceLocation location) {
+  return lock_ != nullptr ? lock_->acquire(blocking, timeout, location)
+                          : rlock_->acquire(blocking, timeout, location);
+}
+
+void Condition::release(SourceLocation location) {
+  if (lock_ != nullptr) {
+    lock_->release(location);
+  } else {
+    rlock_->release(location);
+  }
+}
+
+bool Condition::held() const {
+  if (internal::current_execution() == nullptr) {
+    // The real RLock does not expose its owner; a real Lock only whether it is held.
+    return lock_ == nullptr || lock_->locked();
+  }
+  return lock_ != nullptr ? lock_->locked() : rlock_->is_owned();
+}
+
+std::uint32_t Condition::release_save(const SourceLocation& location) {
+  return lock_ != nullptr ? lock_->release_save(location) : rlock_->release_save(location);
+}
+
+void Condition::acquire_restore(std::uint32_t count, const SourceLocation& location) {
+  if (lock_ != nullptr) {
+    lock_->acquire_restore(count, location);
+  } else {
+    rlock_->acquire_restore(count, location);
+  }
+}
+
+bool Condition::wait(double timeout, SourceLocation location) {
+  if (!held()) throw std::runtime_error("cannot wait on un-acquired lock");
+  internal::Execution* ex = internal::current_execution();
+  if (ex == nullptr) {
+    std::unique_lock lock(real_mutex_);
+    const std::uint64_t ticket = next_ticket_++;
+    lock.unlock();
+    const std::uint32_t count = release_save(location);
+    if (count == 0) throw std::runtime_error("cannot wait on un-acquired lock");
+    lock.lock();
+    const auto admitted = [&] { return admitted_ > ticket; };
+    bool notified = true;
+    if (timeout < 0) {
+      real_cv_.wait(lock, admitted);
+    } else {
+      notified = real_cv_.wait_for(lock, std::chrono::duration<double>(timeout), admitted);
+    }
+    lock.unlock();
+    acquire_restore(count, location);
+    return notified;
+  }
+  queue_.enter(*ex, location);
+  const std::uint32_t count = release_save(location);
+  const OpResult result = queue_.await(*ex, timeout >= 0, location);
+  acquire_restore(count, location);
+  return result == OpResult::kOk;
+}
+
+void Condition::notify(std::size_t n, SourceLocation location) {
+  if (!held()) throw std::runtime_error("cannot notify on un-acquired lock");
+  if (internal::Execution* ex = internal::current_execution()) {
+    queue_.notify(*ex, n, location);
+    return;
+  }
+  std::lock_guard lock(real_mutex_);
+  admitted_ = n >= next_ticket_ - admitted_ ? next_ticket_ : admitted_ + n;
+  real_cv_.notify_all();
+}
+
+void Condition::notify_all(SourceLocation location) {
+  notify(internal::WaitQueue::kAll, location);
+}
+
+}  // namespace lockstep
