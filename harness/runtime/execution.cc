@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "lockstep/schedule.h"
+#include "lockstep/sync/thread_local.h"
 #include "report/symbolizer.h"
 #include "runtime/check.h"
 
@@ -469,6 +470,7 @@ bool shared_access_is_point(const Execution& ex, std::uint32_t object_id) {
   return ex.shared_access_is_point(object_id);
 }
 bool spurious_wakeups(const Execution& ex) { return ex.spurious_wakeups(); }
+std::uint64_t execution_epoch(const Execution& ex) { return ex.epoch(); }
 void announce_release(const void* address) { sanitizer_release(address); }
 void announce_acquire(const void* address) { sanitizer_acquire(address); }
 #if LOCKSTEP_TSAN

@@ -35,3 +35,4 @@
 #include "lockstep/sync/semaphore.h"
 #include "lockstep/sync/shared.h"
 #include "lockstep/sync/thread.h"
+#include "lockstep/sync/thread_local.h"
