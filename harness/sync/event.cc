@@ -86,6 +86,7 @@ std::uint32_t Barrier::wait(SourceLocation location) {
     }
     return index;
   }
+  const internal::ModelAccess access;  // the waiter list allocates
   if (!ex->point(this, OpKind::kWait, internal::Wait::kNever, location)) return 0;
   const std::uint32_t index = arrived_++;
   internal::announce_release(this);

@@ -117,6 +117,7 @@ std::string SharedMutex::state_text() const {
 
 bool SharedMutex::acquire(bool shared, bool blocking, const SourceLocation& location) {
   internal::Execution& ex = *internal::current_execution();
+  const internal::ModelAccess access;  // the reader list allocates
   bind(ex);
   const std::uint32_t me = ex.current();
   const bool mine = owner_ == me || std::find(readers_.begin(), readers_.end(), me) != readers_.end();
@@ -166,6 +167,7 @@ void SharedMutex::unlock(SourceLocation location) {
 void SharedMutex::unlock_shared(SourceLocation location) {
   internal::Execution* ex = internal::current_execution();
   if (ex == nullptr) return real_.unlock_shared();
+  const internal::ModelAccess access;
   if (!ex->point(this, OpKind::kReleaseShared, internal::Wait::kNever, location)) return;
   const auto it = std::find(readers_.begin(), readers_.end(), ex->current());
   if (it == readers_.end()) not_owner("SharedMutex (shared)", ex->current(), state_text());

@@ -6,7 +6,10 @@
 
 namespace lockstep::internal {
 
+// Model updates run in ModelAccess scopes: the waiter list allocates, and logical
+// threads switch without synchronising (see fiber_switch.h).
 void WaitQueue::enter(Execution& ex, const SourceLocation& location) {
+  const ModelAccess access;
   bind(ex);
   waiters_.push_back(Waiter{ex.current(), false});
   OpEvent event;
@@ -16,6 +19,7 @@ void WaitQueue::enter(Execution& ex, const SourceLocation& location) {
 }
 
 OpResult WaitQueue::await(Execution& ex, bool timed, const SourceLocation& location) {
+  const ModelAccess access;
   const Wait wait = timed || ex.spurious_wakeups() ? Wait::kTimed : Wait::kReady;
   const bool notified = ex.point(this, OpKind::kWake, wait, location) && ready(ex.current(), OpKind::kWake);
   if (ex.aborting()) return OpResult::kTimeout;
@@ -35,6 +39,7 @@ OpResult WaitQueue::await(Execution& ex, bool timed, const SourceLocation& locat
 }
 
 void WaitQueue::notify(Execution& ex, std::size_t n, const SourceLocation& location) {
+  const ModelAccess access;
   const OpKind op = n == 1 ? OpKind::kNotifyOne : OpKind::kNotifyAll;
   if (!ex.point(this, op, Wait::kNever, location)) return;
   announce_release(this);
