@@ -82,11 +82,11 @@ void Execution::run(const std::function<void()>& body, const ExecutionConfig& co
   tls_execution = this;
   if (config.heartbeat != nullptr) config.heartbeat->in_execution.store(true, std::memory_order_relaxed);
   capture_worker_context(worker_);
-  sanitizer_release(&sync_token_);
+  sanitizer_release(&start_token_);
   current_ = 0;
   start(main);
   switch_context(&worker_, main.context);
-  sanitizer_acquire(&sync_token_);
+  sanitizer_acquire(&end_token_);
   tls_execution = nullptr;
   if (config.heartbeat != nullptr) config.heartbeat->in_execution.store(false, std::memory_order_relaxed);
 
@@ -114,7 +114,7 @@ void Execution::fiber_main(fctx::transfer_t from) {
 
 void Execution::run_current_thread() {
   LogicalThread& me = *threads_[current_];
-  sanitizer_acquire(&sync_token_);
+  sanitizer_acquire(&start_token_);
   sanitizer_acquire(&me.handle);  // spawn -> start (Thread's constructor released it)
   if (!aborting_) {
     try {
@@ -182,7 +182,7 @@ void Execution::finish_current() {
       emit(event, nullptr);
     }
     sanitizer_release(&me.handle);  // end -> join
-    sanitizer_release(&sync_token_);
+    sanitizer_release(&end_token_);
     if (!aborting_) {
       next = pick_next();
       if (next == kNoThread) {

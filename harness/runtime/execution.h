@@ -185,7 +185,11 @@ class Execution final : public ExecutionView, private FindingSink {
   std::uint64_t step_ = 0;
   std::uint64_t epoch_ = 0;
   bool aborting_ = false;
-  int sync_token_ = 0;  // address used for the TSan edges around an execution
+  // Addresses of the TSan edges around an execution: the worker releases `start_token_`
+  // and every fiber acquires it when it starts; every fiber releases `end_token_` when it
+  // ends and the worker acquires it. Executions are ordered, the threads of one are not.
+  int start_token_ = 0;
+  int end_token_ = 0;
 };
 
 }  // namespace lockstep::internal
