@@ -53,12 +53,13 @@ bool Condition::wait(double timeout, SourceLocation location) {
   if (!held()) throw std::runtime_error("cannot wait on un-acquired lock");
   internal::Execution* ex = internal::current_execution();
   if (ex == nullptr) {
+    // The ticket is taken and the lock released under real_mutex_, so a notifier (who
+    // must hold the lock, then takes real_mutex_) sees this waiter. Releasing does not
+    // block, so holding real_mutex_ meanwhile cannot deadlock.
     std::unique_lock lock(real_mutex_);
-    const std::uint64_t ticket = next_ticket_++;
-    lock.unlock();
     const std::uint32_t count = release_save(location);
     if (count == 0) throw std::runtime_error("cannot wait on un-acquired lock");
-    lock.lock();
+    const std::uint64_t ticket = next_ticket_++;
     const auto admitted = [&] { return admitted_ > ticket; };
     bool notified = true;
     if (timeout < 0) {

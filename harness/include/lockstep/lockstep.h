@@ -26,6 +26,7 @@
 #include "lockstep/scenario.h"
 #include "lockstep/schedule.h"
 #include "lockstep/sync/atomic.h"
+#include "lockstep/sync/barrier.h"
 #include "lockstep/sync/condition.h"
 #include "lockstep/sync/condition_variable.h"
 #include "lockstep/sync/event.h"

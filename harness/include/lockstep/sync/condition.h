@@ -5,12 +5,23 @@
 //   { std::scoped_lock g(ready); while (!done) ready.wait(); }
 //   { std::scoped_lock g(ready); done = true; ready.notify_all(); }
 //
-// wait() releases the underlying Lock or RLock *fully* (an RLock held three times is
-// released three times) and restores it before returning, as Python does; it returns
-// false when a timeout (logical time inside an exploration) expired. wait_for(pred,
-// timeout) loops until pred holds. wait/notify without holding the lock throw
-// std::runtime_error (Python's RuntimeError). Outside an exploration it is a real
-// condition with real timeouts. Cost inside: the lock's points plus one to wake.
+//   operation             | holding the lock                       | not holding it
+//   acquire/release       | the underlying Lock/RLock's            | the underlying lock's
+//   wait(timeout = -1)    | releases the lock *fully* (an RLock    | std::runtime_error
+//                         | held 3 times: 3 levels), blocks until  | (Python's RuntimeError)
+//                         | notified or timed out, restores the    |
+//                         | lock and its count; false on timeout   |
+//   wait_for(pred, t)     | wait() until pred() holds; pred() at   | std::runtime_error
+//                         | the timeout                            |
+//   notify(n = 1)         | wakes up to n waiters (which ones: a   | std::runtime_error
+//   notify_all()          | strategy choice); none waiting: lost   |
+//
+// Inside an exploration a timeout is a strategy choice in logical time, and a waiter
+// that nobody will notify is a deadlock ("not notified; 1 waiter"). notify
+// happens-before the wake it causes. Outside an exploration it is a real condition
+// with real timeouts (seconds); there the "not holding" check is exact for a Lock,
+// and for an RLock only in wait (a real RLock does not tell who owns it).
+// Cost inside: the lock's scheduling points, plus one to wake and one per notify.
 #pragma once
 
 #include <condition_variable>

@@ -1,17 +1,33 @@
 // lockstep/sync/condition_variable.h — std::condition_variable(_any) semantics.
 //
-// ConditionVariableAny  waits with any BasicLockable (lockstep::Mutex, Lock, RLock,
-//                       std::unique_lock<...>).
-// ConditionVariable     the same, used with std::unique_lock<lockstep::Mutex> as
-//                       std::condition_variable is.
+// ConditionVariable     used with std::unique_lock<lockstep::Mutex>, as
+//                       std::condition_variable is with std::unique_lock<std::mutex>.
+// ConditionVariableAny  with any BasicLockable (lockstep::Mutex, Lock, RLock,
+//                       std::unique_lock<...>), as std::condition_variable_any.
 //
-// Inside an exploration a wait is: join the waiters, release the lock (a scheduling
-// point of the lock), block until notified, re-acquire the lock. A timed wait times
-// out when the strategy picks it while it is not notified (logical time: no test ever
-// sleeps). Which waiter notify_one wakes is a strategy choice. With the option
-// spurious-wakeups, any wait may also wake spuriously. A notify before anyone waits is
-// lost, as in std: a waiter that then waits forever shows as a deadlock ("not
-// notified"). Outside an exploration these are std::condition_variable_any.
+//   std::unique_lock lock(m);
+//   cv.wait(lock, [&] { return ready; });    // loops: no lost or spurious wakeup
+//
+//   operation                  | inside an exploration
+//   wait(lock)                 | join the waiters (event wait; not a scheduling point),
+//                              | lock.unlock() (the lock's own scheduling point), block
+//                              | until notified (event wake), lock.lock()
+//   wait_for / wait_until      | the same, but the block may time out: whether it does
+//                              | is a strategy choice (logical time; no test sleeps);
+//                              | std::cv_status::timeout, or false with a predicate
+//   wait(lock, pred) etc.      | while (!pred()) wait(...), as std specifies
+//   notify_one()               | wakes one waiter not yet notified (which one: a
+//                              | strategy choice, recorded for replay); none: lost
+//   notify_all()               | wakes every waiter
+//
+// With the option spurious-wakeups any wait may also wake without a notify (wake
+// result "spurious"), as std allows. A notify before anyone waits is lost, as in std:
+// a waiter that then waits forever is a deadlock whose report says "not notified"
+// (nobody holds a condition variable, so it names no holder). notify happens-before
+// the wake it causes (an edge for ThreadSanitizer and the race checker). Outside an
+// exploration these are std::condition_variable_any with real timeouts.
+// Cost inside: the lock's two scheduling points plus one to wake per wait; one per
+// notify.
 #pragma once
 
 #include <chrono>

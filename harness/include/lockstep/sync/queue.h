@@ -1,16 +1,25 @@
 // lockstep/sync/queue.h — Python's queue.Queue: a FIFO, bounded when maxsize > 0.
 //
-//   Queue<int> q(2);          // at most two items
+//   Queue<int> q(2);          // at most two items (0: unbounded)
 //   q.put(1);                 // blocks while full
 //   int x = q.get();          // blocks while empty
 //   q.put(3, false);          // non-blocking: throws lockstep::QueueFull when full
 //   q.get(true, 0.5);         // timeout: throws lockstep::QueueEmpty when it expires
 //
+//   operation                       | queue can take / give an item | it cannot
+//   put(item), get()                | done                          | blocks until a get / a put
+//   put(item, true, t), get(true, t)| done                          | waits; QueueFull / QueueEmpty
+//                                   |                               | when the timeout expires
+//   put_nowait, put(item, false)    | done                          | throws QueueFull
+//   get_nowait, get(false)          | done                          | throws QueueEmpty
+//   qsize(), empty(), full()        | the current state (not scheduling points)
+//
 // Inside an exploration put and get are scheduling points; a blocked put waits for a
-// get and vice versa (a producer left with a full queue and no consumer shows as a
-// deadlock); timeouts are strategy choices in logical time. put happens-before the get
-// that takes the item. Outside an exploration it is a real blocking queue.
-// Cost inside: one scheduling point per put/get.
+// get and vice versa (a producer left with a full queue and no consumer is a deadlock,
+// "full, 1 item"); whether a timed put/get times out is a strategy choice in logical
+// time. put happens-before the get that takes its item. Events put/get carry the
+// item for integral T. Outside an exploration it is a real blocking queue with real
+// timeouts (seconds). Cost inside: one scheduling point per put/get.
 #pragma once
 
 #include <chrono>
