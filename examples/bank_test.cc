@@ -1,4 +1,5 @@
 #include <lockstep/gtest.h>
+#include <lockstep/rapidcheck.h>
 
 #include "bank.h"
 
@@ -26,4 +27,23 @@ TEST(Bank, NaiveTransfersDeadlock) {
       },
       {}, "Bank.NaiveTransfersDeadlock");
   EXPECT_TRUE(result.found(lockstep::FindingKind::kDeadlock)) << result;
+}
+
+// A rapidcheck property over the amounts, each case explored under lockstep.
+TEST(Bank, ConcurrentDepositsAddUpForAnyAmounts) {
+  lockstep::Options options;
+  options.executions = 20;
+  EXPECT_TRUE(rc::check("two concurrent deposits add up", [&options] {
+    const int x = *rc::gen::inRange(0, 1000);
+    const int y = *rc::gen::inRange(0, 1000);
+    lockstep::rc::explore_property(
+        [x, y] {
+          Account account(0);
+          lockstep::Thread t([&] { account.deposit(x); });
+          account.deposit(y);
+          t.join();
+          LOCKSTEP_ASSERT(account.balance() == x + y);
+        },
+        options, "Bank.ConcurrentDepositsAddUpForAnyAmounts");
+  }));
 }

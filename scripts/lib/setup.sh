@@ -22,7 +22,7 @@ lockstep_install_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
-# lockstep_build <preset>: configure (once) and build one CMake preset.
+# lockstep_build <preset>: configure (a no-op when nothing changed) and build one preset.
 lockstep_build() {
   local preset="$1"
   cmake --preset "$preset" >/dev/null

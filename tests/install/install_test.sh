@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Installs lockstep from the build tree into a temporary prefix, then configures,
-# builds and runs examples/ against that *installed* package.
+# builds and tests examples/ against that *installed* package (nothing from the build
+# or source tree of lockstep is on the example's paths), and runs the installed
+# `lockstep` command.
+#   install_test.sh <lockstep build dir> <lockstep source dir>   (CXX_COMPILER: the compiler)
 set -euo pipefail
 build_dir="$1"
 source_dir="$2"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cmake --install "$build_dir" --prefix "$work/prefix" >/dev/null
-cmake -S "$source_dir/examples" -B "$work/example" -G Ninja \
-  -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_CXX_COMPILER="${CXX_COMPILER:-c++}" >/dev/null
-cmake --build "$work/example" >/dev/null
-"$work/example/bank_test"
+
+cmake --install "$build_dir" --prefix "$work/prefix" >"$work/install.log"
+cmake -S "$source_dir/examples" -B "$work/example" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_CXX_COMPILER="${CXX_COMPILER:-c++}"
+cmake --build "$work/example"
+ctest --test-dir "$work/example" --output-on-failure
+"$work/prefix/bin/lockstep" list
