@@ -28,6 +28,7 @@
 #endif
 
 #if LOCKSTEP_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 #if LOCKSTEP_TSAN
@@ -63,6 +64,18 @@ inline void destroy_sanitizer_fiber(void* fiber) {
   if (fiber != nullptr) __tsan_destroy_fiber(fiber);
 #else
   (void)fiber;
+#endif
+}
+
+// Forgets ASan's marks on a finished fiber's stack. Frames that never return (the
+// fiber's last ones) leave their redzones poisoned, and the next fiber on this memory
+// may place an uninstrumented frame there whose locals instrumented code then reads.
+inline void forget_stack_poison(const void* bottom, std::size_t size) {
+#if LOCKSTEP_ASAN
+  __asan_unpoison_memory_region(bottom, size);
+#else
+  (void)bottom;
+  (void)size;
 #endif
 }
 

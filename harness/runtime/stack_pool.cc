@@ -49,6 +49,9 @@ Stack StackPool::acquire() {
   return stack;
 }
 
-void StackPool::release(Stack stack) { free_.push_back(stack); }
+void StackPool::release(Stack stack) {
+  forget_stack_poison(stack.bottom(), stack.usable());
+  free_.push_back(stack);
+}
 
 }  // namespace lockstep::internal
