@@ -5,8 +5,10 @@ LOCKSTEP_PACKAGES=(cmake ninja-build g++ clang lld libclang-rt-14-dev libgtest-d
 
 lockstep_install_packages() {
   local missing=()
+  local package status
   for package in "${LOCKSTEP_PACKAGES[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    status="$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)"
+    if [ "$status" != "install ok installed" ]; then
       missing+=("$package")
     fi
   done
@@ -16,10 +18,15 @@ lockstep_install_packages() {
   echo "lockstep: installing Debian packages: ${missing[*]}"
   local sudo=()
   if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null; then
+      echo "lockstep: run as root (or install sudo) to install: ${missing[*]}" >&2
+      return 1
+    fi
     sudo=(sudo)
   fi
   "${sudo[@]}" apt-get update -q
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
 # lockstep_build <preset>: configure (a no-op when nothing changed) and build one preset.
