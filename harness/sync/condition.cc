@@ -72,7 +72,13 @@ bool Condition::wait(double timeout, SourceLocation location) {
     return notified;
   }
   queue_.enter(*ex, location);
-  const std::uint32_t count = release_save(location);
+  std::uint32_t count = 0;
+  try {
+    count = release_save(location);
+  } catch (...) {
+    queue_.leave(*ex);
+    throw;
+  }
   const OpResult result = queue_.await(*ex, timeout >= 0, location);
   acquire_restore(count, location);
   return result == OpResult::kOk;

@@ -23,10 +23,8 @@ OpResult WaitQueue::await(Execution& ex, bool timed, const SourceLocation& locat
   const Wait wait = timed || ex.spurious_wakeups() ? Wait::kTimed : Wait::kReady;
   const bool notified = ex.point(this, OpKind::kWake, wait, location) && ready(ex.current(), OpKind::kWake);
   if (ex.aborting()) return OpResult::kTimeout;
+  leave(ex);
   const std::uint32_t me = ex.current();
-  waiters_.erase(std::remove_if(waiters_.begin(), waiters_.end(),
-                                [me](const Waiter& w) { return w.thread == me; }),
-                 waiters_.end());
   const OpResult result = notified ? OpResult::kOk : timed ? OpResult::kTimeout : OpResult::kSpurious;
   if (notified) announce_acquire(this);
   OpEvent event;
@@ -36,6 +34,14 @@ OpResult WaitQueue::await(Execution& ex, bool timed, const SourceLocation& locat
   event.location = location;
   ex.emit(event, this);
   return result;
+}
+
+void WaitQueue::leave(Execution& ex) {
+  const ModelAccess access;
+  const std::uint32_t me = ex.current();
+  waiters_.erase(std::remove_if(waiters_.begin(), waiters_.end(),
+                                [me](const Waiter& w) { return w.thread == me; }),
+                 waiters_.end());
 }
 
 void WaitQueue::notify(Execution& ex, std::size_t n, const SourceLocation& location) {

@@ -11,6 +11,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -298,6 +299,42 @@ TEST(ConditionVariableInside, WhichWaiterNotifyOneWakesIsExplored) {
       budget(200), "notify_one_choice");
   EXPECT_TRUE(result) << result;
   EXPECT_EQ(first_woken, (std::set<int>{1, 2}));
+}
+
+// A wait with a lock the caller does not hold throws (std::unique_lock::unlock's
+// std::system_error) and must leave no waiter behind: a stale one would be a candidate
+// for notify_one, which could then pick it instead of the real waiter (a wakeup the
+// harness, not the code under test, lost).
+TEST(ConditionVariableInside, AWaitThatThrowsLeavesNoWaiterBehind) {
+  const Result result = run(
+      [] {
+        lockstep::Mutex m;
+        lockstep::ConditionVariable cv;
+        lockstep::Shared<bool> ready{false};
+        lockstep::Thread misuser([&] {
+          std::unique_lock lock(m, std::defer_lock);  // not locked
+          bool thrown = false;
+          try {
+            cv.wait(lock);
+          } catch (const std::system_error&) {
+            thrown = true;
+          }
+          LOCKSTEP_ASSERT(thrown);
+        });
+        misuser.join();
+        lockstep::Thread waiter([&] {
+          std::unique_lock lock(m);
+          cv.wait(lock, [&] { return ready.load(); });
+        });
+        {
+          std::scoped_lock g(m);
+          ready = true;
+        }
+        cv.notify_one();
+        waiter.join();
+      },
+      budget(300), "cv_wait_throws");
+  EXPECT_TRUE(result) << result;
 }
 
 // --- Python Condition ---------------------------------------------------------------

@@ -24,6 +24,10 @@ class WaitQueue final : public ModelObject {
   // instead (logical time); with option spurious-wakeups it may also wake spuriously.
   // Leaves the queue and emits kWake. Returns kOk (notified), kTimeout or kSpurious.
   OpResult await(Execution& ex, bool timed, const SourceLocation& location);
+  // Unregisters the running thread without waiting (no event): for a wait abandoned
+  // between enter() and await(), e.g. because releasing the lock threw. A waiter left
+  // behind would be a candidate for notify_one and could swallow a later notify.
+  void leave(Execution& ex);
   // Notifies up to `n` waiters not yet notified (which ones: a strategy choice).
   void notify(Execution& ex, std::size_t n, const SourceLocation& location);
   static constexpr std::size_t kAll = ~std::size_t{0};

@@ -109,7 +109,12 @@ class ConditionVariableAny {
   OpResult wait_model(internal::Execution& ex, Lockable& lock, bool timed,
                       const SourceLocation& location) {
     queue_.enter(ex, location);
-    lock.unlock();
+    try {
+      lock.unlock();  // throws when the caller does not hold it (std::unique_lock, Mutex)
+    } catch (...) {
+      queue_.leave(ex);
+      throw;
+    }
     const OpResult result = queue_.await(ex, timed, location);
     lock.lock();
     return result;
