@@ -638,6 +638,48 @@ TEST(QueueInside, NonBlockingAndTimedOperationsThrowPythonsFullAndEmpty) {
   EXPECT_GT(outcomes.woken, 0);
 }
 
+// A put or get that gives up is an event in the report (result failed or timeout),
+// and a timeout that is neither -1 nor >= 0 is Python's ValueError, inside and out.
+TEST(QueueInside, GivingUpIsAnEventAndBadTimeoutsAreErrors) {
+  const auto bad_timeouts_throw = [](lockstep::Queue<int>& queue) {
+    int thrown = 0;
+    try {
+      queue.put(1, true, -2);
+    } catch (const std::invalid_argument&) {
+      ++thrown;
+    }
+    try {
+      queue.get(true, -0.5);
+    } catch (const std::invalid_argument&) {
+      ++thrown;
+    }
+    return thrown == 2;
+  };
+  const Result result = run(
+      [&] {
+        lockstep::Queue<int> queue(1, "q");
+        LOCKSTEP_ASSERT(bad_timeouts_throw(queue));
+        try {
+          queue.get_nowait();
+        } catch (const lockstep::QueueEmpty&) {
+        }
+        queue.put(7);
+        try {
+          queue.put(8, true, 0);  // nobody else runs: the strategy can only time it out
+        } catch (const lockstep::QueueFull&) {
+        }
+        LOCKSTEP_ASSERT(queue.qsize() == 2);  // fails: the report shows the trace
+      },
+      budget(1), "queue_give_up");
+  ASSERT_TRUE(result.found(FindingKind::kAssertion)) << result;
+  EXPECT_TRUE(contains(result.text(), "get q failed")) << result;
+  EXPECT_TRUE(contains(result.text(), "put q = 7")) << result;
+  EXPECT_TRUE(contains(result.text(), "put q timeout = 8")) << result;
+  lockstep::Queue<int> outside(1);
+  EXPECT_TRUE(bad_timeouts_throw(outside));
+  EXPECT_EQ(outside.qsize(), 0u);
+}
+
 TEST(QueueInside, UnboundedQueueNeverBlocksAPut) {
   const Result result = run(
       [] {

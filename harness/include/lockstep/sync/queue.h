@@ -14,11 +14,14 @@
 //   get_nowait, get(false)          | done                          | throws QueueEmpty
 //   qsize(), empty(), full()        | the current state (not scheduling points)
 //
+// A timeout other than -1 (none) or >= 0 on a blocking call throws
+// std::invalid_argument (Python's ValueError).
 // Inside an exploration put and get are scheduling points; a blocked put waits for a
 // get and vice versa (a producer left with a full queue and no consumer is a deadlock,
 // "full, 1 item"); whether a timed put/get times out is a strategy choice in logical
 // time. put happens-before the get that takes its item. Events put/get carry the
-// item for integral T. Outside an exploration it is a real blocking queue with real
+// item for integral T; a put/get that gives up emits its event with result timeout
+// (timed) or failed (non-blocking) before it throws. Outside an exploration it is a real blocking queue with real
 // timeouts (seconds). Cost inside: one scheduling point per put/get.
 #pragma once
 
@@ -54,6 +57,7 @@ class Queue : private internal::ModelObject {
 
   void put(T item, bool block = true, double timeout = -1,
            SourceLocation location = SourceLocation::current()) {
+    check_timeout(block, timeout);
     internal::Execution* ex = internal::current_execution();
     if (ex == nullptr) {
       real_put(std::move(item), block, timeout);
@@ -61,8 +65,12 @@ class Queue : private internal::ModelObject {
     }
     const bool can = internal::wait_point(*ex, this, OpKind::kPut, block, timeout >= 0, location);
     if (internal::tearing_down(*ex)) return;
-    if (!can) throw QueueFull();
     OpEvent event = event_of(OpKind::kPut, item, location);
+    if (!can) {
+      event.result = block ? OpResult::kTimeout : OpResult::kFailed;
+      internal::emit(*ex, event, this);
+      throw QueueFull();
+    }
     {
       const internal::ModelAccess access;
       items_.push_back(std::move(item));
@@ -73,6 +81,7 @@ class Queue : private internal::ModelObject {
 
   T get(bool block = true, double timeout = -1,
         SourceLocation location = SourceLocation::current()) {
+    check_timeout(block, timeout);
     internal::Execution* ex = internal::current_execution();
     if (ex == nullptr) return real_get(block, timeout);
     const bool can = internal::wait_point(*ex, this, OpKind::kGet, block, timeout >= 0, location);
@@ -81,7 +90,14 @@ class Queue : private internal::ModelObject {
       if constexpr (std::is_default_constructible_v<T>) return T{};
       throw QueueEmpty();
     }
-    if (!can) throw QueueEmpty();
+    if (!can) {
+      OpEvent event;
+      event.op = OpKind::kGet;
+      event.result = block ? OpResult::kTimeout : OpResult::kFailed;
+      event.location = location;
+      internal::emit(*ex, event, this);
+      throw QueueEmpty();
+    }
     internal::announce_acquire(this);
     T item = [&] {
       const internal::ModelAccess access;
@@ -89,7 +105,8 @@ class Queue : private internal::ModelObject {
       items_.pop_front();
       return front;
     }();
-    internal::emit(*ex, event_of(OpKind::kGet, item, location), this);
+    OpEvent event = event_of(OpKind::kGet, item, location);
+    internal::emit(*ex, event, this);
     return item;
   }
 
@@ -121,6 +138,14 @@ class Queue : private internal::ModelObject {
   void reset_model() override {
     const internal::ModelAccess access;
     items_.clear();
+  }
+
+  // Python's check (ValueError there): a blocking call's timeout is -1 (none) or >= 0.
+  // A non-blocking call ignores its timeout, as in Python.
+  static void check_timeout(bool block, double timeout) {
+    if (block && timeout < 0 && timeout != -1) {
+      throw std::invalid_argument("'timeout' must be a non-negative number (or -1: none)");
+    }
   }
 
   static OpEvent event_of(OpKind op, const T& item, const SourceLocation& location) {
