@@ -55,6 +55,7 @@ LogicalThread& Execution::new_thread() {
   thread.handle.thread = thread.id;
   thread.handle.finished = false;
   pending_.push_back(PendingInfo{OpKind::kThreadStart, 0, false});
+  if (runnable_.size() < thread_count_) runnable_.resize(thread_count_);
   return thread;
 }
 
@@ -215,24 +216,35 @@ bool Execution::enabled(const LogicalThread& thread) const {
 }
 
 std::uint32_t Execution::pick_next() {
-  runnable_.clear();
+  // The hot loop of every scheduling point: no push_back, no reloads of the vectors'
+  // data across the virtual ready() calls (ready() never touches the execution).
+  const std::unique_ptr<LogicalThread>* const threads = threads_.data();
+  PendingInfo* const pending = pending_.data();
+  std::uint32_t* const runnable = runnable_.data();  // sized by new_thread()
+  std::uint32_t count = 0;
   for (std::uint32_t i = 0; i < thread_count_; ++i) {
-    const bool on = enabled(*threads_[i]);
-    pending_[i].blocked = !on;
-    if (on) runnable_.push_back(i);
+    const bool on = enabled(*threads[i]);
+    pending[i].blocked = !on;
+    runnable[count] = i;
+    count += on ? 1 : 0;
   }
-  if (runnable_.empty()) return kNoThread;
-  if (runnable_.size() == 1) return runnable_.front();
+  if (count == 0) return kNoThread;
+  if (count == 1) return runnable[0];
+  return ask_strategy(std::span<const std::uint32_t>(runnable, count));
+}
+
+std::uint32_t Execution::ask_strategy(std::span<const std::uint32_t> runnable) {
   const PickContext context{config_->index, step_, pending_};
   std::uint32_t picked = 0;
   try {
-    picked = config_->strategy->pick(runnable_, current_, context);
+    picked = config_->strategy->pick(runnable, current_, context);
   } catch (const TokenError& error) {
     replay_error_ = error.what();
     begin_abort();
     return kNoThread;
   }
-  LOCKSTEP_CHECK(std::binary_search(runnable_.begin(), runnable_.end(), picked),
+  // Runnable means in range and not blocked: pick_next() just set every blocked flag.
+  LOCKSTEP_CHECK(picked < thread_count_ && !pending_[picked].blocked,
                  "strategy picked a thread that is not runnable");
   choices_.push_back(picked);
   return picked;
@@ -291,62 +303,74 @@ void Execution::abort_current() {
   throw Abort{};
 }
 
+// The cold paths of point(), out of line so the hot path keeps a small frame.
+bool Execution::leave_point() {
+  if (std::uncaught_exceptions() == 0) abort_current();
+  return false;
+}
+
+void Execution::record_call_stack(LogicalThread& me, const SourceLocation& location) {
+  me.call_stack = is_library_file(location.file_name()) ? capture_stack() : std::vector<std::uintptr_t>{};
+}
+
+void Execution::report_step_bound(std::uint32_t thread, const SourceLocation& location) {
+  Finding finding;
+  finding.kind = FindingKind::kStepBound;
+  finding.threads = {thread};
+  finding.locations.push_back(locate(location));
+  finding.message = "no termination within " + std::to_string(config_->max_steps) +
+                    " scheduling points (option max-steps)";
+  report(std::move(finding), /*fatal=*/true);
+}
+
+void Execution::park_abandoned(const Heartbeat& beat) {
+  // A worker the watchdog abandoned must never touch the caller's state again. It
+  // sleeps here for good; its stacks stay visible to LeakSanitizer (fiber_switch.h).
+  keep_os_stack_scanned_for_leaks();
+  for (std::uint32_t i = 0; i < thread_count_; ++i) {
+    keep_scanned_for_leaks(threads_[i]->stack.bottom(), threads_[i]->stack.usable());
+  }
+  while (beat.abandoned.load(std::memory_order_relaxed)) pause();
+}
+
 bool Execution::point(ModelObject* object, OpKind op, Wait wait,
                       const SourceLocation& location) {
   const TsanIgnoreScope ignore;
-  if (aborting_) {
-    if (std::uncaught_exceptions() == 0) abort_current();
-    return false;
-  }
+  if (aborting_) [[unlikely]] return leave_point();
   LogicalThread& me = *threads_[current_];
   me.op = op;
   me.wait = wait;
   me.object = object;
   me.location = location;
-  if (config_->record_trace) [[unlikely]] {
-    me.call_stack = is_library_file(location.file_name()) ? capture_stack() : std::vector<std::uintptr_t>{};
-  }
+  if (config_->record_trace) [[unlikely]] record_call_stack(me, location);
   // pending_ may grow while this thread is switched out (spawns): index it afresh
   // after the switch instead of holding a reference across it.
   pending_[me.id].op = op;
   pending_[me.id].object = object != nullptr ? object->bind(*this) : 0;
   if (Heartbeat* beat = config_->heartbeat) {
-    // A worker the watchdog abandoned must never touch the caller's state again.
-    while (beat->abandoned.load(std::memory_order_relaxed)) pause();
+    if (beat->abandoned.load(std::memory_order_relaxed)) [[unlikely]] park_abandoned(*beat);
     beat->beats.store(beat->beats.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     beat->file.store(location.file_name(), std::memory_order_relaxed);
     beat->line.store(location.line(), std::memory_order_relaxed);
     beat->thread.store(me.id, std::memory_order_relaxed);
     beat->step.store(step_, std::memory_order_relaxed);
   }
-  if (++step_ > config_->max_steps) {
-    Finding finding;
-    finding.kind = FindingKind::kStepBound;
-    finding.threads = {me.id};
-    finding.locations.push_back(locate(location));
-    finding.message = "no termination within " + std::to_string(config_->max_steps) +
-                      " scheduling points (option max-steps)";
-    report(std::move(finding), /*fatal=*/true);
-  }
+  if (++step_ > config_->max_steps) [[unlikely]] report_step_bound(me.id, location);
   const std::uint32_t next = pick_next();
-  if (next == kNoThread) {
+  if (next == kNoThread) [[unlikely]] {
     if (!aborting_) on_all_blocked();
-    if (std::uncaught_exceptions() == 0) abort_current();
-    return false;
+    return leave_point();
   }
   if (next != me.id) switch_to(&me, next);
   // Picked (or resumed to unwind).
-  if (aborting_) {
-    if (std::uncaught_exceptions() == 0) abort_current();
-    return false;
-  }
+  if (aborting_) [[unlikely]] return leave_point();
   me.op = OpKind::kNone;
   pending_[me.id].op = OpKind::kNone;
   if (wait == Wait::kTimed) return object->ready(me.id, op);
   return true;
 }
 
-void Execution::emit(OpEvent event, ModelObject* object) {
+void Execution::emit(OpEvent& event, ModelObject* object) {
   const TsanIgnoreScope ignore;
   event.thread = current_;
   event.step = step_;
@@ -461,7 +485,7 @@ bool wait_point(Execution& ex, ModelObject* object, OpKind op, bool blocking, bo
   if (!ex.point(object, op, wait, location)) return false;
   return wait == Wait::kReady || object->ready(ex.current(), op);
 }
-void emit(Execution& ex, OpEvent event, ModelObject* object) { ex.emit(event, object); }
+void emit(Execution& ex, OpEvent& event, ModelObject* object) { ex.emit(event, object); }
 bool tearing_down(const Execution& ex) { return ex.aborting(); }
 std::uint32_t current_thread(const Execution& ex) { return ex.current(); }
 std::uint32_t choose(Execution& ex, std::uint32_t bound) { return ex.choose(bound); }

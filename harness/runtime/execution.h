@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include "lockstep/source_location.h"
 #include <string>
 #include <vector>
@@ -116,7 +117,10 @@ class Execution final : public ExecutionView, private FindingSink {
 
   // --- the primitives' interface (lockstep/internal/runtime.h) -----------------------
   bool point(ModelObject* object, OpKind op, Wait wait, const SourceLocation& location);
-  void emit(OpEvent event, ModelObject* object);
+  // Fills in the event's thread, step and object, then hands it to the checkers. By
+  // reference: copying a just-built event costs more than building it (the copy's wide
+  // loads wait for the fields' narrow stores to drain).
+  void emit(OpEvent& event, ModelObject* object);
   // `location` as a finding location; in a traced re-run it carries the call stack
   // when `location` is inside library code, so the report can show the user's line.
   Location locate(const SourceLocation& location) const;
@@ -150,8 +154,17 @@ class Execution final : public ExecutionView, private FindingSink {
   [[noreturn]] void finish_current();
   void join_remaining_threads();
   bool enabled(const LogicalThread& thread) const;
+  // Cold paths of point(): leaving it while the execution ends (throws Abort to unwind
+  // the thread unless it is already unwinding; then returns false), the call stack of a
+  // traced re-run, the step bound.
+  [[gnu::noinline, gnu::cold]] bool leave_point();
+  [[gnu::noinline, gnu::cold]] void record_call_stack(LogicalThread& me, const SourceLocation& location);
+  [[gnu::noinline, gnu::cold]] void report_step_bound(std::uint32_t thread, const SourceLocation& location);
+  [[gnu::noinline, gnu::cold]] void park_abandoned(const Heartbeat& beat);
   // Picks the next thread among the enabled ones; returns kNoThread when none is.
   std::uint32_t pick_next();
+  // The strategy's pick among two or more runnable threads, checked and recorded.
+  std::uint32_t ask_strategy(std::span<const std::uint32_t> runnable);
   void on_all_blocked();
   void begin_abort();
   // Ends the running thread's part in an abandoned execution: threads unwind from the
@@ -173,7 +186,7 @@ class Execution final : public ExecutionView, private FindingSink {
   std::vector<std::unique_ptr<LogicalThread>> threads_;  // reused across executions
   std::uint32_t thread_count_ = 0;
   std::vector<PendingInfo> pending_;
-  std::vector<std::uint32_t> runnable_;
+  std::vector<std::uint32_t> runnable_;  // pick_next's scratch, one slot per thread
   std::vector<ObjectRecord> objects_;
   std::vector<std::uint32_t> choices_;
   std::vector<Finding> findings_;

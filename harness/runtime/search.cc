@@ -186,8 +186,13 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
     stats.steps += ex.steps();
     progress.executions.store(stats.executions, std::memory_order_relaxed);
 
-    Schedule schedule{request.name, ex.threads_created(), request.semantics, ex.choices()};
+    // Built only for the executions that need it: copying the choices of every passing
+    // execution would cost an allocation per execution.
+    auto schedule_of_run = [&] {
+      return Schedule{request.name, ex.threads_created(), request.semantics, ex.choices()};
+    };
     if (replaying) {
+      const Schedule schedule = schedule_of_run();
       std::string error = ex.replay_error();
       if (error.empty() && schedule.threads != Schedule::parse(options.replay).threads) {
         error = "replay token was recorded with " +
@@ -212,6 +217,7 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
     if (first) continue;  // only the first failure gets a report
 
     // Re-run the failing schedule: the determinism check, and the recorded trace.
+    Schedule schedule = schedule_of_run();
     std::vector<Finding> findings = ex.findings();
     Replay replay(schedule.choices);
     ExecutionConfig rerun = config;

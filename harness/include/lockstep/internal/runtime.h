@@ -107,7 +107,10 @@ bool point(Execution& ex, ModelObject* object, OpKind op, Wait wait,
 bool wait_point(Execution& ex, ModelObject* object, OpKind op, bool blocking, bool timed,
                 const SourceLocation& location);
 // Emits the event of a completed operation (thread, step and object id filled in).
-void emit(Execution& ex, OpEvent event, ModelObject* object);
+// Both overloads take the event by reference: copying an event just built costs more
+// than building it (the copy's wide loads wait for the fields' narrow stores).
+void emit(Execution& ex, OpEvent& event, ModelObject* object);
+inline void emit(Execution& ex, OpEvent&& event, ModelObject* object) { emit(ex, event, object); }
 // True while the execution unwinds its threads after a finding; primitives then skip
 // their effects (a destructor's unlock during unwinding must not block or fail).
 bool tearing_down(const Execution& ex);

@@ -102,7 +102,7 @@ class Shared : private internal::ModelObject {
       event.has_value = true;
       event.value = static_cast<std::int64_t>(value);
     }
-    internal::emit(*ex, event, self);
+    internal::emit(*ex, event, self);  // by reference: the event is never copied
   }
 
   T value_;
