@@ -20,6 +20,10 @@
 //                              | strategy choice, recorded for replay); none: lost
 //   notify_all()               | wakes every waiter
 //
+// A wait with a lock the caller does not hold throws as releasing it does
+// (std::system_error from std::unique_lock or Mutex; an "exception" finding when
+// uncaught) and leaves no waiter behind.
+//
 // With the option spurious-wakeups any wait may also wake without a notify (wake
 // result "spurious"), as std allows. A notify before anyone waits is lost, as in std:
 // a waiter that then waits forever is a deadlock whose report says "not notified"
