@@ -87,6 +87,9 @@ Result run_watched(std::shared_ptr<Shared> shared) {
     } catch (const std::exception& error) {
       result = Result(Verdict::kError, Report{}, error.what());
     }
+    // Abandoned as stalled, then unstuck: the caller has moved on and reported; never
+    // touch the shared state again.
+    while (shared->progress.heartbeat.abandoned.load(std::memory_order_relaxed)) pause();
     std::lock_guard lock(shared->mutex);
     shared->result = std::move(result);
     shared->done = true;

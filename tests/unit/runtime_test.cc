@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -273,10 +274,13 @@ TEST(Findings, SpinningOutsideLockstepIsReportedAsStalled) {
 TEST(Findings, UnjoinedThreadsAreJoinedAtTheEndOfTheBody) {
   const Result result = lockstep::explore_exactly(
       [] {
-        lockstep::Shared<int>* x = new lockstep::Shared<int>(0);
-        lockstep::Thread t([x] { *x = 1; });
+        // Outlives the body's locals: the implicit join runs after they are gone.
+        struct Box {
+          lockstep::Shared<int> value{0};
+        };
+        auto box = std::make_shared<Box>();
+        lockstep::Thread t([box] { box->value = 1; });
         (void)t;  // never joined: the body's end joins it
-        static_cast<void>(x);
       },
       seeded(1, "executions=50"), "unjoined");
   EXPECT_TRUE(result) << result;
@@ -298,14 +302,17 @@ TEST(Fibers, StacksAreReusedAcrossExecutionsAndIdsFollowSpawnOrder) {
   const Result result = lockstep::explore_exactly(
       [] {
         std::vector<lockstep::Thread> threads;
+        lockstep::Mutex mutex;  // the set is shared by the logical threads (TSan checks it)
         for (std::uint32_t i = 1; i <= 8; ++i) {
-          threads.emplace_back([i] {
+          threads.emplace_back([i, &mutex] {
             int local = 0;
+            std::scoped_lock guard(mutex);
             stacks.insert(reinterpret_cast<std::uintptr_t>(&local) >> 16);
             LOCKSTEP_ASSERT(lockstep::this_thread::id() == i);
           });
         }
         LOCKSTEP_ASSERT(lockstep::this_thread::id() == 0);
+        for (lockstep::Thread& t : threads) t.join();  // before `mutex` goes out of scope
       },
       seeded(1, "executions=500"), "fibers");
   EXPECT_TRUE(result) << result;
