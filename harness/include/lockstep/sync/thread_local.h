@@ -52,29 +52,33 @@ class ThreadLocal {
   ThreadLocal(const ThreadLocal&) = delete;
   ThreadLocal& operator=(const ThreadLocal&) = delete;
   ~ThreadLocal() {
+    std::optional<internal::ModelAccess> access;
+    if (internal::current_execution() != nullptr) access.emplace();  // see get()
     if (Storage* storage = Storage::of_this_thread()) storage->slots.erase(serial_);
   }
 
   T& get() {
+    internal::Execution* ex = internal::current_execution();
+    // The fibers of one OS thread share its storage and switch without synchronising:
+    // inside an exploration its bookkeeping (the thread_local's guard included) is
+    // kept away from ThreadSanitizer (see internal/runtime.h).
+    std::optional<internal::ModelAccess> access;
+    if (ex != nullptr) access.emplace();
     Storage* storage = Storage::of_this_thread();
     if (storage == nullptr) {
       throw std::logic_error("lockstep::ThreadLocal used after its thread's storage was destroyed");
     }
-    if (internal::Execution* ex = internal::current_execution()) {
-      // The fibers of this OS thread switch without synchronising: keep the shared
-      // map's bookkeeping away from ThreadSanitizer (see internal/runtime.h).
-      const internal::ModelAccess access;
-      Slot& slot = storage->slots[serial_];
-      const std::uint64_t epoch = internal::execution_epoch(*ex);
-      if (slot.epoch != epoch) {  // values of earlier executions are gone
-        slot.logical.clear();
-        slot.epoch = epoch;
-      }
-      return slot.logical[internal::current_thread(*ex)];
-    }
     Slot& slot = storage->slots[serial_];
-    if (!slot.real) slot.real.emplace();
-    return *slot.real;
+    if (ex == nullptr) {
+      if (!slot.real) slot.real.emplace();
+      return *slot.real;
+    }
+    const std::uint64_t epoch = internal::execution_epoch(*ex);
+    if (slot.epoch != epoch) {  // values of earlier executions are gone
+      slot.logical.clear();
+      slot.epoch = epoch;
+    }
+    return slot.logical[internal::current_thread(*ex)];
   }
   T* operator->() { return &get(); }
   T& operator*() { return get(); }
