@@ -61,6 +61,7 @@ LogicalThread& Execution::new_thread() {
 
 void Execution::run(const std::function<void()>& body, const ExecutionConfig& config) {
   config_ = &config;
+  checkers_ = config.checkers;
   root_body_ = &body;
   thread_count_ = 0;
   pending_.clear();
@@ -378,7 +379,7 @@ void Execution::emit(OpEvent& event, ModelObject* object) {
     event.object = object->bind(*this);
     event.object_kind = object->kind();
   }
-  for (Checker* checker : config_->checkers) checker->on_event(event, *this, *this);
+  for (Checker* checker : checkers_) checker->on_event(event, *this, *this);
   if (config_->record_trace) [[unlikely]] {
     trace_.push_back(event);
     trace_stacks_.push_back(is_library_file(event.location.file_name()) ? capture_stack()

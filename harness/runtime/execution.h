@@ -182,6 +182,7 @@ class Execution final : public ExecutionView, private FindingSink {
 
   StackPool& stacks_;
   const ExecutionConfig* config_ = nullptr;
+  std::span<Checker* const> checkers_;  // config_->checkers, one load closer for emit()
   const std::function<void()>* root_body_ = nullptr;
   std::vector<std::unique_ptr<LogicalThread>> threads_;  // reused across executions
   std::uint32_t thread_count_ = 0;
