@@ -795,11 +795,13 @@ TEST(EventOutside, WaitBlocksUntilSetAndTimesOut) {
   bool result = true;
   EXPECT_GE(time_of([&] { result = event.wait(0.02); }), milliseconds(19));
   EXPECT_FALSE(result);
+  const auto before_setter = std::chrono::steady_clock::now();  // the setter's sleep starts after
   std::thread setter([&] {
     std::this_thread::sleep_for(milliseconds(20));
     event.set();
   });
-  EXPECT_GE(time_of([&] { result = event.wait(); }), milliseconds(15));
+  result = event.wait();
+  EXPECT_GE(std::chrono::steady_clock::now() - before_setter, milliseconds(19));
   EXPECT_TRUE(result);
   setter.join();
   EXPECT_TRUE(event.is_set());
@@ -841,12 +843,13 @@ TEST(QueueOutside, BlockingPutAndGetWaitForEachOther) {
   producer.join();
   EXPECT_EQ(queue.get(), 2);
 
+  const auto before_late = std::chrono::steady_clock::now();  // the put comes 20ms after
   std::thread late([&] {
     std::this_thread::sleep_for(milliseconds(20));
     queue.put(3);
   });
-  int got = 0;
-  EXPECT_GE(time_of([&] { got = queue.get(); }), milliseconds(15));  // blocked while empty
+  const int got = queue.get();  // blocked while empty
+  EXPECT_GE(std::chrono::steady_clock::now() - before_late, milliseconds(19));
   EXPECT_EQ(got, 3);
   late.join();
 
