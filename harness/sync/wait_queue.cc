@@ -20,7 +20,10 @@ void WaitQueue::enter(Execution& ex, const SourceLocation& location) {
 
 OpResult WaitQueue::await(Execution& ex, bool timed, const SourceLocation& location) {
   const ModelAccess access;
-  const Wait wait = timed || ex.spurious_wakeups() ? Wait::kTimed : Wait::kReady;
+  // Spurious wakeups are std's (condition_variable); Python's Condition.wait returns
+  // only when notified or timed out, so the option does not apply to it.
+  const bool spurious = ex.spurious_wakeups() && kind() != ObjectKind::kCondition;
+  const Wait wait = timed || spurious ? Wait::kTimed : Wait::kReady;
   const bool notified = ex.point(this, OpKind::kWake, wait, location) && ready(ex.current(), OpKind::kWake);
   if (ex.aborting()) return OpResult::kTimeout;
   leave(ex);

@@ -366,6 +366,34 @@ TEST(ConditionInside, WaitReleasesAnRLockHeldTwiceAndRestoresTheCount) {
   EXPECT_TRUE(result) << result;
 }
 
+// Python's Condition.wait returns only when notified or timed out (its waiter lock is
+// released by notify alone), so the option spurious-wakeups, which models std's
+// condition variables, must not reach it.
+TEST(ConditionInside, PythonWaitsNeverWakeSpuriously) {
+  const auto body = [] {
+    lockstep::Condition condition;
+    lockstep::Shared<bool> waiting{false};
+    lockstep::Shared<bool> flag{false};
+    lockstep::Thread waiter([&] {
+      std::scoped_lock g(condition);
+      waiting = true;
+      LOCKSTEP_ASSERT(condition.wait());  // untimed: true, and only after the notify
+      LOCKSTEP_ASSERT(flag);
+    });
+    while (true) {
+      std::scoped_lock g(condition);
+      if (waiting) {
+        flag = true;
+        condition.notify();
+        break;
+      }
+    }
+    waiter.join();
+  };
+  const Result result = run(body, budget(300, 7, "spurious-wakeups=true"), "condition_spurious");
+  EXPECT_TRUE(result) << result;
+}
+
 TEST(ConditionInside, OverALockAndWithItsOwnRLock) {
   const auto producer_consumer = [](lockstep::Condition& condition) {
     lockstep::Shared<int> value{0};

@@ -21,7 +21,8 @@ class WaitQueue final : public ModelObject {
   // associated lock, so a notify after the release cannot be lost.
   void enter(Execution& ex, const SourceLocation& location);
   // Blocks until this thread is notified; `timed`: the strategy may time it out
-  // instead (logical time); with option spurious-wakeups it may also wake spuriously.
+  // instead (logical time); with option spurious-wakeups it may also wake spuriously
+  // (std kinds only: a Python Condition never does).
   // Leaves the queue and emits kWake. Returns kOk (notified), kTimeout or kSpurious.
   OpResult await(Execution& ex, bool timed, const SourceLocation& location);
   // Unregisters the running thread without waiting (no event): for a wait abandoned

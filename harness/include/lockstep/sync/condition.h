@@ -17,7 +17,9 @@
 //   notify_all()          | strategy choice); none waiting: lost   |
 //
 // Inside an exploration a timeout is a strategy choice in logical time, and a waiter
-// that nobody will notify is a deadlock ("not notified; 1 waiter"). notify
+// that nobody will notify is a deadlock ("not notified; 1 waiter"). As in Python a
+// wait never wakes spuriously (the option spurious-wakeups is for std's condition
+// variables). notify
 // happens-before the wake it causes. Outside an exploration it is a real condition
 // with real timeouts (seconds); there the "not holding" check is exact for a Lock,
 // and for an RLock only in wait (a real RLock does not tell who owns it).
