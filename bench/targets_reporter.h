@@ -1,0 +1,34 @@
+// The console reporter of lockstep_bench, plus issue 2's performance targets computed
+// from the same run:
+//   - a scheduling point costs at most 10 raw fiber switches
+//     (BM_SchedulingPoint's time per item / BM_RawFiberSwitch's time per item);
+//   - BM_Counter2x10 runs at least 400,000 executions per second.
+// Each is shown in wall-clock time and in CPU time: on a loaded machine wall-clock time
+// also counts other processes' turns, CPU time only this process's work. A target
+// whose benchmarks were filtered out is not shown.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lockstep::bench {
+
+class TargetsReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override;
+  void Finalize() override;
+
+ private:
+  // Items and times summed over a benchmark's runs (repetitions included).
+  struct Totals {
+    double items = 0;
+    double real_seconds = 0;
+    double cpu_seconds = 0;
+  };
+  std::map<std::string, Totals> totals_;  // by benchmark family name
+};
+
+}  // namespace lockstep::bench
