@@ -25,6 +25,7 @@ std::string Lock::state_text() const {
 }
 
 bool Lock::acquire(bool blocking, double timeout, SourceLocation location) {
+  internal::check_acquire_arguments(blocking, timeout);
   internal::Execution* ex = internal::current_execution();
   if (ex == nullptr) return real_.acquire(blocking, timeout);
   const bool acquired = internal::acquire_point(*ex, *this, blocking, timeout >= 0, location);
@@ -75,6 +76,7 @@ std::string RLock::state_text() const {
 }
 
 bool RLock::acquire(bool blocking, double timeout, SourceLocation location) {
+  internal::check_acquire_arguments(blocking, timeout);
   internal::Execution* ex = internal::current_execution();
   if (ex == nullptr) return real_.acquire(blocking, timeout);
   const bool acquired = internal::acquire_point(*ex, *this, blocking, timeout >= 0, location);
@@ -107,13 +109,17 @@ void RLock::release(SourceLocation location) {
 
 bool RLock::is_owned() const {
   const internal::Execution* ex = internal::current_execution();
-  if (ex == nullptr) return false;  // the real RLock does not expose its owner
+  if (ex == nullptr) return real_.held_by_caller();
   return owner_ == ex->current();
 }
 
 std::uint32_t RLock::release_save(SourceLocation location) {
   internal::Execution* ex = internal::current_execution();
-  if (ex == nullptr) return real_.release_all();
+  if (ex == nullptr) {
+    const std::uint32_t count = real_.release_all();
+    if (count == 0) python_error("cannot release un-acquired lock");
+    return count;
+  }
   if (!ex->point(this, OpKind::kRelease, internal::Wait::kNever, location)) return 0;
   if (owner_ != ex->current()) python_error("cannot release un-acquired lock");
   const std::uint32_t count = count_;

@@ -1,6 +1,17 @@
 #include "sync/lock_events.h"
 
+#include <stdexcept>
+
 namespace lockstep::internal {
+
+void check_acquire_arguments(bool blocking, double timeout) {
+  if (!blocking && timeout != -1) {
+    throw std::invalid_argument("can't specify a timeout for a non-blocking call");
+  }
+  if (timeout < 0 && timeout != -1) {
+    throw std::invalid_argument("timeout value must be a non-negative number (or -1: none)");
+  }
+}
 
 void report_self_deadlock(Execution& ex, ModelObject& object, const SourceLocation& location) {
   const std::uint32_t id = object.bind(ex);

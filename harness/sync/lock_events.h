@@ -42,6 +42,11 @@ inline bool acquire_point(Execution& ex, ModelObject& object, bool blocking, boo
 // The result to report for an acquire that did not take effect.
 inline OpResult failure_of(bool blocking) { return blocking ? OpResult::kTimeout : OpResult::kFailed; }
 
+// Python's argument checks for acquire(blocking, timeout) (ValueError there; here
+// std::invalid_argument), made before anything else, inside an exploration or not:
+// a non-blocking call takes no timeout, and a timeout is -1 (none) or >= 0.
+void check_acquire_arguments(bool blocking, double timeout);
+
 // The running thread asks for a non-reentrant lock it already holds: that can never
 // succeed, so it is reported at once (fatal).
 void report_self_deadlock(Execution& ex, ModelObject& object, const SourceLocation& location);

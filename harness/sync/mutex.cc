@@ -112,7 +112,13 @@ void SharedMutex::holders(std::uint32_t, OpKind op, std::vector<std::uint32_t>& 
 std::string SharedMutex::state_text() const {
   if (owner_ != kNobody) return "held exclusively by t" + std::to_string(owner_);
   if (readers_.empty()) return "free";
-  return "held shared by " + std::to_string(readers_.size()) + " thread(s)";
+  std::string text = "held shared by";
+  const char* separator = " t";
+  for (std::uint32_t reader : readers_) {
+    text += separator + std::to_string(reader);
+    separator = ", t";
+  }
+  return text;
 }
 
 bool SharedMutex::acquire(bool shared, bool blocking, const SourceLocation& location) {

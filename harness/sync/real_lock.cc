@@ -47,6 +47,11 @@ bool RealLock::locked() const {
   return count_ != 0;
 }
 
+bool RealLock::held_by_caller() const {
+  std::lock_guard lock(mutex_);
+  return count_ != 0 && owner_ == std::this_thread::get_id();
+}
+
 std::uint32_t RealLock::release_all() {
   std::lock_guard lock(mutex_);
   if (count_ == 0 || (reentrant_ && owner_ != std::this_thread::get_id())) return 0;
@@ -74,15 +79,12 @@ bool RealSemaphore::acquire(bool blocking, double timeout_seconds) {
   return true;
 }
 
-void RealSemaphore::release(std::uint64_t n) {
+bool RealSemaphore::release(std::uint64_t n, std::uint64_t limit) {
   std::lock_guard lock(mutex_);
+  if (value_ > limit || n > limit - value_) return false;
   value_ += n;
   available_.notify_all();
-}
-
-std::uint64_t RealSemaphore::value() const {
-  std::lock_guard lock(mutex_);
-  return value_;
+  return true;
 }
 
 }  // namespace lockstep::internal

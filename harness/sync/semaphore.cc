@@ -1,22 +1,35 @@
 #include "lockstep/sync/semaphore.h"
 
+#include <limits>
 #include <stdexcept>
 
 #include "runtime/execution.h"
 #include "sync/lock_events.h"
 
 namespace lockstep {
+namespace {
+
+void check_release_count(std::uint64_t n) {
+  if (n < 1) throw std::invalid_argument("n must be one or more");
+}
+
+}  // namespace
 
 bool Semaphore::ready(std::uint32_t, OpKind) const { return value_ > 0; }
 
 std::string Semaphore::state_text() const { return "value " + std::to_string(value_); }
 
+std::uint64_t Semaphore::limit() const {
+  return bounded_ ? initial_ : std::numeric_limits<std::uint64_t>::max();
+}
+
 void Semaphore::over_release() const {
-  throw std::invalid_argument("Semaphore released too many times (BoundedSemaphore bound " +
-                              std::to_string(bound_) + ")");
+  throw std::invalid_argument("Semaphore released too many times (it may not exceed " +
+                              std::to_string(limit()) + ")");
 }
 
 bool Semaphore::acquire(bool blocking, double timeout, SourceLocation location) {
+  internal::check_acquire_arguments(blocking, timeout);
   internal::Execution* ex = internal::current_execution();
   if (ex == nullptr) return real_.acquire(blocking, timeout);
   const bool acquired = internal::acquire_point(*ex, *this, blocking, timeout >= 0, location);
@@ -28,14 +41,14 @@ bool Semaphore::acquire(bool blocking, double timeout, SourceLocation location) 
 }
 
 void Semaphore::release(std::uint64_t n, SourceLocation location) {
+  check_release_count(n);
   internal::Execution* ex = internal::current_execution();
   if (ex == nullptr) {
-    if (bound_ != 0 && real_.value() + n > bound_) over_release();
-    real_.release(n);
+    if (!real_.release(n, limit())) over_release();
     return;
   }
   if (!ex->point(this, OpKind::kRelease, internal::Wait::kNever, location)) return;
-  if (bound_ != 0 && value_ + n > bound_) over_release();
+  if (n > limit() - value_) over_release();
   value_ += n;
   internal::emit_lock_event(*ex, *this, OpKind::kRelease, OpResult::kOk, location);
 }

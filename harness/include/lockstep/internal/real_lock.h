@@ -21,6 +21,8 @@ class RealLock {
   bool acquire(bool blocking, double timeout_seconds);
   ReleaseError release();
   bool locked() const;
+  // Whether the calling thread is the one that acquired it (and it is still held).
+  bool held_by_caller() const;
   // Releases every level held by the calling thread; returns how many (0: not held).
   std::uint32_t release_all();
   // Acquires and sets the count to `count` (after release_all).
@@ -42,8 +44,9 @@ class RealSemaphore {
  public:
   explicit RealSemaphore(std::uint64_t value) : value_(value) {}
   bool acquire(bool blocking, double timeout_seconds);
-  void release(std::uint64_t n);
-  std::uint64_t value() const;
+  // Adds n unless the value would exceed `limit` (then changes nothing, returns false):
+  // the check and the update are one step, so concurrent releases cannot both pass it.
+  bool release(std::uint64_t n, std::uint64_t limit);
 
  private:
   mutable std::mutex mutex_;

@@ -15,8 +15,10 @@
 //   RLock owned  | owner: count+1; else     | owner: count-1 (free at 0);
 //                | blocks until free        | others: error
 //
-// Errors throw std::runtime_error with Python's message (inside an exploration, an
-// uncaught one is an "exception" finding). Both also offer lock()/try_lock()/unlock()
+// Release errors throw std::runtime_error with Python's message (RuntimeError there);
+// Python's argument errors (ValueError there: a timeout on a non-blocking acquire, a
+// timeout other than -1 or >= 0) throw std::invalid_argument. Inside an exploration
+// an uncaught one is an "exception" finding. Both also offer lock()/try_lock()/unlock()
 // for std::scoped_lock and std::unique_lock. Outside an exploration they are real
 // locks with real timeouts (seconds). Cost inside: one scheduling point per operation.
 #pragma once
@@ -51,8 +53,8 @@ class LOCKSTEP_CAPABILITY("mutex") Lock : private internal::ModelObject {
     release(location);
   }
 
-  // For Condition (internal): releases fully and returns the count held (1); then
-  // re-acquires with that count.
+  // For Condition (internal): release_save() releases and returns the count held (1;
+  // errors as release()); acquire_restore() blocks until it re-acquires.
   std::uint32_t release_save(SourceLocation location = SourceLocation::current());
   void acquire_restore(std::uint32_t count, SourceLocation location = SourceLocation::current());
 
@@ -88,8 +90,9 @@ class LOCKSTEP_CAPABILITY("mutex") RLock : private internal::ModelObject {
 
   // Whether the calling thread owns it (Python's RLock._is_owned).
   bool is_owned() const;
-  // For Condition (internal): releases every level and returns the count; then
-  // re-acquires and restores it.
+  // For Condition (internal): release_save() releases every level the caller holds
+  // and returns the count (not the owner: error as release()); acquire_restore()
+  // blocks until it re-acquires, then restores that count.
   std::uint32_t release_save(SourceLocation location = SourceLocation::current());
   void acquire_restore(std::uint32_t count, SourceLocation location = SourceLocation::current());
 
