@@ -184,6 +184,60 @@ TEST(AtomicInside, EventsRecordKindOrderAndTheValueHeldAfterwards) {
   EXPECT_EQ(atomic_events[7].object, 0u);  // a fence is on no object
 }
 
+// --- Atomic under ThreadSanitizer (tsan preset only) -----------------------------------
+// The value lives in a real std::atomic operated on with the declared order, so TSan's
+// happens-before follows the orders: a relaxed flag does not publish plain data, a
+// release/acquire pair does.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define LOCKSTEP_TEST_UNDER_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define LOCKSTEP_TEST_UNDER_TSAN 1
+#endif
+
+#if LOCKSTEP_TEST_UNDER_TSAN
+}  // namespace
+
+// A report ends the process (unless TSAN_OPTIONS says otherwise), so the death test
+// sees it and a report anywhere else fails the run.
+extern "C" const char* __tsan_default_options() { return "halt_on_error=1"; }
+
+namespace {
+
+// Explores a writer publishing a plain int (invisible to lockstep, visible to TSan)
+// through a flag stored and loaded with the given orders.
+Result publish_plain_int(std::memory_order store_order, std::memory_order load_order) {
+  return run(
+      [=] {
+        int data = 0;
+        lockstep::Atomic<bool> flag{false};
+        lockstep::Thread writer([&] {
+          data = 1;
+          flag.store(true, store_order);
+        });
+        if (flag.load(load_order)) {
+          const int seen = data;
+          LOCKSTEP_ASSERT(seen == 1);
+        }
+        writer.join();
+      },
+      budget(50), "publish_plain");
+}
+
+TEST(AtomicTsanDeathTest, ARelaxedFlagGuardingPlainDataIsARaceForTsan) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(publish_plain_int(std::memory_order_relaxed, std::memory_order_relaxed),
+               "data race");
+}
+
+TEST(AtomicTsan, AReleaseAcquireFlagPublishesPlainData) {
+  // A TSan report here would end (and fail) the test.
+  EXPECT_TRUE(publish_plain_int(std::memory_order_release, std::memory_order_acquire));
+}
+#endif
+
 // --- Atomic outside: the real std::atomic ----------------------------------------------
 
 TEST(AtomicOutside, RealThreadsNeverLoseAnUpdate) {
