@@ -28,8 +28,10 @@
 #endif
 
 #if LOCKSTEP_ASAN
+#include <pthread.h>
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
+#include <sanitizer/lsan_interface.h>
 #endif
 #if LOCKSTEP_TSAN
 #include <sanitizer/tsan_interface.h>
@@ -76,6 +78,29 @@ inline void forget_stack_poison(const void* bottom, std::size_t size) {
 #else
   (void)bottom;
   (void)size;
+#endif
+}
+
+// For a worker parked for good (abandoned by the watchdog): what it owns is parked, not
+// leaked. LeakSanitizer scans a thread's current stack only, here one fiber stack, so
+// the worker's own OS stack and the other fibers' stacks, which point to everything it
+// owns, become roots (keep_scanned_for_leaks) for the rest of the process.
+inline void keep_scanned_for_leaks(const void* begin, std::size_t size) {
+#if LOCKSTEP_ASAN
+  __lsan_register_root_region(begin, size);
+#else
+  (void)begin;
+  (void)size;
+#endif
+}
+inline void keep_os_stack_scanned_for_leaks() {
+#if LOCKSTEP_ASAN
+  pthread_attr_t attributes;
+  if (pthread_getattr_np(pthread_self(), &attributes) != 0) return;
+  void* begin = nullptr;
+  std::size_t size = 0;
+  if (pthread_attr_getstack(&attributes, &begin, &size) == 0) keep_scanned_for_leaks(begin, size);
+  pthread_attr_destroy(&attributes);
 #endif
 }
 
