@@ -18,3 +18,5 @@
 #define LOCKSTEP_RELEASE_GENERIC(...) LOCKSTEP_TSA(release_generic_capability(__VA_ARGS__))
 #define LOCKSTEP_TRY_ACQUIRE(...) LOCKSTEP_TSA(try_acquire_capability(__VA_ARGS__))
 #define LOCKSTEP_TRY_ACQUIRE_SHARED(...) LOCKSTEP_TSA(try_acquire_shared_capability(__VA_ARGS__))
+// For a function that releases and re-acquires a lock it was handed (a condition wait).
+#define LOCKSTEP_NO_THREAD_SAFETY_ANALYSIS LOCKSTEP_TSA(no_thread_safety_analysis)

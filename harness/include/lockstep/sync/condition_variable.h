@@ -38,6 +38,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "lockstep/internal/annotations.h"
 #include "lockstep/internal/wait_queue.h"
 #include "lockstep/sync/mutex.h"
 
@@ -109,9 +110,11 @@ class ConditionVariableAny {
       : queue_(kind, name, declared) {}
 
  private:
+  // Releases and re-acquires `lock`: the caller holds it before and after, which
+  // -Wthread-safety cannot see through a template parameter.
   template <typename Lockable>
   OpResult wait_model(internal::Execution& ex, Lockable& lock, bool timed,
-                      const SourceLocation& location) {
+                      const SourceLocation& location) LOCKSTEP_NO_THREAD_SAFETY_ANALYSIS {
     queue_.enter(ex, location);
     try {
       lock.unlock();  // throws when the caller does not hold it (std::unique_lock, Mutex)
