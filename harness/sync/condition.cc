@@ -29,11 +29,9 @@ void Condition::release(SourceLocation location) {
   }
 }
 
+// Python's Condition._is_owned: a Lock has no owner, so it counts as held when locked
+// (by anyone); an RLock when the caller owns it.
 bool Condition::held() const {
-  if (internal::current_execution() == nullptr) {
-    // The real RLock does not expose its owner; a real Lock only whether it is held.
-    return lock_ == nullptr || lock_->locked();
-  }
   return lock_ != nullptr ? lock_->locked() : rlock_->is_owned();
 }
 
@@ -58,7 +56,6 @@ bool Condition::wait(double timeout, SourceLocation location) {
     // block, so holding real_mutex_ meanwhile cannot deadlock.
     std::unique_lock lock(real_mutex_);
     const std::uint32_t count = release_save(location);
-    if (count == 0) throw std::runtime_error("cannot wait on un-acquired lock");
     const std::uint64_t ticket = next_ticket_++;
     const auto admitted = [&] { return admitted_ > ticket; };
     bool notified = true;

@@ -802,6 +802,20 @@ TEST(ConditionOutside, WaitRestoresTheRLockCountAndTimesOut) {
   EXPECT_THROW(over_lock.notify(), std::runtime_error);
 }
 
+// Python checks ownership of an RLock (held by another thread is not held) and only
+// lockedness of a Lock, which has no owner; the real Condition does the same.
+TEST(ConditionOutside, WaitOrNotifyWithoutOwningTheRLockIsPythonsRuntimeError) {
+  lockstep::Condition condition;  // its own RLock
+  EXPECT_THROW(condition.notify(), std::runtime_error);
+  std::scoped_lock guard(condition);
+  condition.notify_all();  // held: nobody waits, nothing happens
+  std::thread other([&] {
+    EXPECT_THROW(condition.notify(), std::runtime_error);  // held, but not by this thread
+    EXPECT_THROW(condition.wait(0.01), std::runtime_error);
+  });
+  other.join();
+}
+
 TEST(ConditionOutside, NotifyWakesAWaiterWhileTheLockIsReleased) {
   lockstep::Condition condition;
   bool done = false;

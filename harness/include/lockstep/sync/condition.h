@@ -21,8 +21,7 @@
 // wait never wakes spuriously (the option spurious-wakeups is for std's condition
 // variables). notify
 // happens-before the wake it causes. Outside an exploration it is a real condition
-// with real timeouts (seconds); there the "not holding" check is exact for a Lock,
-// and for an RLock only in wait (a real RLock does not tell who owns it).
+// with real timeouts (seconds) and the same "not holding" checks.
 // Cost inside: the lock's scheduling points, plus one to wake and one per notify.
 #pragma once
 
