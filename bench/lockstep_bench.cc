@@ -18,7 +18,10 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <unistd.h>
 
 #include "targets_reporter.h"
 
@@ -137,10 +140,23 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMillisecond)
         ->UseManualTime();
   }
+  // The targets summary belongs to the console format; json and csv stay the library's.
+  bool console = true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.starts_with("--benchmark_format=")) console = arg == "--benchmark_format=console";
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  lockstep::bench::TargetsReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
+  if (!console) {
+    benchmark::RunSpecifiedBenchmarks();
+  } else {
+    // Colours as the library's own default: only on a terminal.
+    lockstep::bench::TargetsReporter reporter(isatty(STDOUT_FILENO) != 0
+                                                  ? benchmark::ConsoleReporter::OO_ColorTabular
+                                                  : benchmark::ConsoleReporter::OO_Tabular);
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+  }
   benchmark::Shutdown();
   return 0;
 }

@@ -36,7 +36,7 @@ void TargetsReporter::Finalize() {
   const Totals* raw = find("BM_RawFiberSwitch");
   const Totals* point = find("BM_SchedulingPoint");
   const Totals* counter = find("BM_Counter2x10");
-  if (raw == nullptr && counter == nullptr) return;
+  if ((raw == nullptr || point == nullptr) && counter == nullptr) return;
 
   std::ostream& out = GetOutputStream();
   char line[200];

@@ -5,7 +5,9 @@
 //   - BM_Counter2x10 runs at least 400,000 executions per second.
 // Each is shown in wall-clock time and in CPU time: on a loaded machine wall-clock time
 // also counts other processes' turns, CPU time only this process's work. A target
-// whose benchmarks were filtered out is not shown.
+// whose benchmarks were filtered out is not shown. Being the display reporter, it takes
+// the place of --benchmark_format=console (lockstep_bench.cc leaves other formats to
+// the library).
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -18,6 +20,7 @@ namespace lockstep::bench {
 
 class TargetsReporter : public benchmark::ConsoleReporter {
  public:
+  explicit TargetsReporter(OutputOptions options) : ConsoleReporter(options) {}
   void ReportRuns(const std::vector<Run>& runs) override;
   void Finalize() override;
 
