@@ -43,6 +43,12 @@ const std::vector<FindingKind>& all_finding_kinds() {
   return kinds;
 }
 
+// Built during static initialisation, on the main thread: this library is not
+// instrumented under ThreadSanitizer, so a lazy function-local static's guard would be
+// checked by an uninstrumented load and TSan would not see that another OS thread's
+// later reads (memcpy of the strings) happen after the construction.
+[[maybe_unused]] const auto& kFindingKindsBuiltEarly = all_finding_kinds();
+
 Location Location::from(const SourceLocation& loc) {
   return Location{loc.file_name() != nullptr ? loc.file_name() : "", loc.line(),
                   loc.function_name() != nullptr ? loc.function_name() : ""};

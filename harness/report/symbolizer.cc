@@ -36,6 +36,12 @@ std::string_view harness_root() {
   return root;
 }
 
+// Built during static initialisation, on the main thread: this library is not
+// instrumented under ThreadSanitizer, so a lazy function-local static's guard would be
+// checked by an uninstrumented load and TSan would not see that another OS thread's
+// later reads (memcpy of the strings) happen after the construction.
+[[maybe_unused]] const std::string_view kHarnessRootBuiltEarly = harness_root();
+
 // Runs `addr2line -a -C -f -i -e module addresses...` and returns its output.
 std::optional<std::string> run_addr2line(const std::string& module,
                                          const std::vector<std::uintptr_t>& addresses) {

@@ -174,6 +174,12 @@ const std::vector<OptionInfo>& option_table() {
   return table;
 }
 
+// Built during static initialisation, on the main thread: this library is not
+// instrumented under ThreadSanitizer, so a lazy function-local static's guard would be
+// checked by an uninstrumented load and TSan would not see that another OS thread's
+// later reads (memcpy of the strings) happen after the construction.
+[[maybe_unused]] const auto& kOptionTableBuiltEarly = option_table();
+
 void Options::set(std::string_view key, std::string_view value) {
 #define LOCKSTEP_X(field, type, kind, def, choices, doc)                        \
   if (key == kebab(#field)) {                                                   \

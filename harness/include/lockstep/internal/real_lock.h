@@ -1,5 +1,5 @@
-// The real (outside an exploration) implementations behind lockstep::Lock, RLock and
-// the semaphores: Python semantics with real blocking and real timeouts.
+// The real (outside an exploration) implementations behind lockstep::Lock, RLock,
+// TimedMutex and the semaphores: Python semantics with real blocking and real timeouts.
 // Internal: do not depend on it directly.
 #pragma once
 
@@ -37,6 +37,22 @@ class RealLock {
   bool reentrant_;
   std::thread::id owner_;
   std::uint32_t count_ = 0;
+};
+
+// std::timed_mutex's interface on a RealLock, for lockstep::TimedMutex (see there why).
+// Unlock by a non-owner, undefined in std, releases it.
+class RealTimedMutex {
+ public:
+  void lock() { lock_.acquire(/*blocking=*/true, -1); }
+  bool try_lock() { return lock_.acquire(/*blocking=*/false, -1); }
+  void unlock() { lock_.release(); }
+  // Waits at most `seconds` (<= 0: tries once).
+  bool try_lock_for_seconds(double seconds) {
+    return lock_.acquire(/*blocking=*/true, seconds > 0 ? seconds : 0);
+  }
+
+ private:
+  RealLock lock_{/*reentrant=*/false};
 };
 
 // A counting semaphore with Python's acquire(blocking, timeout).
