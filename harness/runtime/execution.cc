@@ -286,6 +286,10 @@ void Execution::on_all_blocked() {
 
 void Execution::begin_abort() { aborting_ = true; }
 
+void Execution::on_block(std::uint32_t thread) {
+  for (Checker* checker : checkers_) checker->on_block(thread, *this, *this);
+}
+
 std::uint32_t Execution::next_to_unwind() {
   for (std::uint32_t i = thread_count_; i-- > 0;) {
     LogicalThread& thread = *threads_[i];
@@ -360,7 +364,11 @@ bool Execution::point(ModelObject* object, OpKind op, Wait wait,
     beat->step.store(step_, std::memory_order_relaxed);
   }
   if (++step_ > config_->max_steps) [[unlikely]] report_step_bound(me.id, location);
-  const std::uint32_t next = pick_next();
+  std::uint32_t next = pick_next();
+  if (pending_[me.id].blocked) [[unlikely]] {
+    on_block(me.id);
+    if (aborting_) return leave_point();
+  }
   if (next == kNoThread) [[unlikely]] {
     if (!aborting_) on_all_blocked();
     return leave_point();
@@ -382,11 +390,17 @@ void Execution::emit(OpEvent& event, ModelObject* object) {
     event.object = object->bind(*this);
     event.object_kind = object->kind();
   }
+  const bool was_aborting = aborting_;
   for (Checker* checker : checkers_) checker->on_event(event, *this, *this);
   if (config_->record_trace) [[unlikely]] {
     trace_.push_back(event);
     trace_stacks_.push_back(is_library_file(event.location.file_name()) ? capture_stack()
                                                                          : std::vector<std::uintptr_t>{});
+  }
+  // A checker ended the execution (report_fatal): unwind this thread now, unless it is
+  // unwinding already or has finished (its end event; finish_current unwinds the rest).
+  if (aborting_ && !was_aborting) [[unlikely]] {
+    if (std::uncaught_exceptions() == 0 && !threads_[current_]->finished) abort_current();
   }
 }
 

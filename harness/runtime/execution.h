@@ -177,6 +177,13 @@ class Execution final : public ExecutionView, private FindingSink {
   void switch_to(LogicalThread* from, std::uint32_t to);
   LogicalThread& new_thread();
   void report(Finding finding) override { findings_.push_back(std::move(finding)); }
+  void report_fatal(Finding finding) override {
+    findings_.push_back(std::move(finding));
+    begin_abort();
+  }
+  // The checkers' on_block for the current thread, which just found its operation
+  // not enabled.
+  [[gnu::noinline, gnu::cold]] void on_block(std::uint32_t thread);
 
   static constexpr std::uint32_t kNoThread = ~std::uint32_t{0};
 

@@ -42,7 +42,11 @@ class ExecutionView {
 class FindingSink {
  public:
   virtual ~FindingSink() = default;
+  // Records a finding; the execution goes on (a race, a misuse, a warning).
   virtual void report(Finding finding) = 0;
+  // Records a finding and ends the execution once the current callback returns (a
+  // partial deadlock: the threads of the cycle can never run again).
+  virtual void report_fatal(Finding finding) = 0;
 };
 
 class Checker {
@@ -51,6 +55,14 @@ class Checker {
   virtual void begin_execution(const ExecutionView& view) { (void)view; }
   virtual void on_event(const OpEvent& event, const ExecutionView& view, FindingSink& sink) {
     (void)event;
+    (void)view;
+    (void)sink;
+  }
+  // `thread` reached a scheduling point whose operation cannot proceed now (a lock held
+  // by another thread, a join of a running thread, an empty queue ...): it is blocked
+  // until the object's state changes. Called before the runtime switches away.
+  virtual void on_block(std::uint32_t thread, const ExecutionView& view, FindingSink& sink) {
+    (void)thread;
     (void)view;
     (void)sink;
   }

@@ -26,7 +26,15 @@ namespace lockstep {
   X(kStepBound, step_bound, "step-bound", "the execution did not terminate within max-steps") \
   X(kStalled, stalled, "stalled", "a thread blocked or spun outside lockstep's control")  \
   X(kNondeterminism, nondeterminism, "nondeterminism",                                     \
-    "re-running a schedule gave a different result")
+    "re-running a schedule gave a different result")                                       \
+  X(kDataRace, data_race, "data-race",                                                     \
+    "two threads access the same Shared variable, one writes, neither happens before the other") \
+  X(kPotentialDeadlock, potential_deadlock, "potential-deadlock",                          \
+    "locks are taken in a cyclic order, but no schedule was steered into the deadlock")    \
+  X(kLivelock, livelock, "livelock",                                                       \
+    "threads keep running but repeat the same states without progress (a lasso)")          \
+  X(kMisuse, misuse, "misuse",                                                             \
+    "a lock, condition, semaphore or thread is used against its contract")
 
 enum class FindingKind : std::uint8_t {
 #define LOCKSTEP_X(id, ident, name, doc) id,
