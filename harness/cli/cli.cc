@@ -114,7 +114,7 @@ int list() {
   for (const ScenarioInfo& s : scenarios()) width = std::max(width, s.name.size());
   for (const ScenarioInfo& s : scenarios()) {
     std::printf("%-*s  %-14s  %s\n", static_cast<int>(width), s.name.c_str(),
-                std::string(s.expected.name()).c_str(), s.description.c_str());
+                s.expected.name().c_str(), s.description.c_str());
   }
   return kOk;
 }
@@ -122,13 +122,20 @@ int list() {
 std::string found_name(const Result& result) {
   if (result.verdict() == Verdict::kError) return "error";
   if (result.passed()) return "pass";
-  return std::string(finding_kind_name(result.report().findings.front().kind));
+  std::string kinds;
+  for (const Finding& finding : result.report().findings) {
+    const std::string_view kind = finding_kind_name(finding.kind);
+    if (kinds.find(kind) != std::string::npos) continue;
+    if (!kinds.empty()) kinds += '+';
+    kinds += kind;
+  }
+  return kinds.empty() ? "pass" : kinds;
 }
 
 bool met(const ScenarioInfo& scenario, const Result& result) {
   if (result.verdict() == Verdict::kError) return false;
-  if (scenario.expected.pass) return result.passed();
-  return result.found(scenario.expected.kind);
+  if (scenario.expected.pass() && !result.passed()) return false;
+  return scenario.expected.met_by(result.report().findings);
 }
 
 int run_scenarios(const Command& command) {
@@ -180,7 +187,7 @@ int run_scenarios(const Command& command) {
   for (const Row& row : rows) {
     all_met = all_met && row.ok;
     std::printf("%-*s  %-14s  %-14s  %10llu  %8.3fs  %s\n", static_cast<int>(width),
-                row.scenario->name.c_str(), std::string(row.scenario->expected.name()).c_str(),
+                row.scenario->name.c_str(), row.scenario->expected.name().c_str(),
                 row.found.c_str(), static_cast<unsigned long long>(row.executions), row.seconds,
                 row.ok ? "ok" : "MISMATCH");
   }

@@ -19,6 +19,30 @@ Registry& registry() {
 
 }  // namespace
 
+std::vector<FindingKind> Expectation::kinds() const {
+  std::vector<FindingKind> out;
+  for (FindingKind kind : all_finding_kinds()) {
+    if (includes(kind)) out.push_back(kind);
+  }
+  return out;
+}
+
+std::string Expectation::name() const {
+  if (pass()) return "pass";
+  std::string text;
+  for (FindingKind kind : kinds()) {
+    if (!text.empty()) text += '+';
+    text += finding_kind_name(kind);
+  }
+  return text;
+}
+
+bool Expectation::met_by(const std::vector<Finding>& findings) const {
+  Expectation seen;
+  for (const Finding& finding : findings) seen = seen | Expectation(finding.kind);
+  return seen == *this;
+}
+
 bool register_scenario(const char* name, Expectation expected, const char* description,
                        const char* options, void (*body)(), SourceLocation where) {
   Registry& r = registry();

@@ -17,11 +17,13 @@ TEST_P(Catalog, MeetsItsExpectedVerdict) {
   options.apply(scenario.options);
   const lockstep::Result result = lockstep::explore_exactly(scenario.body, options, scenario.name);
   ASSERT_NE(result.verdict(), lockstep::Verdict::kError) << result.error();
-  if (scenario.expected.pass) {
+  // Exactly the expected finding kinds: a fix reports nothing (no warning either), a
+  // bug reports the kinds it documents and no other.
+  EXPECT_TRUE(scenario.expected.met_by(result.report().findings))
+      << "expected " << scenario.expected.name() << "\n" << result;
+  if (scenario.expected.pass()) {
     EXPECT_TRUE(result.passed()) << result;
   } else {
-    EXPECT_TRUE(result.found(scenario.expected.kind))
-        << "expected " << scenario.expected.name() << "\n" << result;
     // Every reported failure replays to the same report.
     lockstep::Options replay = options;
     replay.replay = result.token();
@@ -58,6 +60,34 @@ TEST(OptionsReference, CommittedDocMatchesTheTable) {
   text << file.rdbuf();
   EXPECT_EQ(text.str(), lockstep::options_reference_markdown())
       << "regenerate: lockstep options --markdown > docs/reference/options.md";
+}
+
+}  // namespace
+
+namespace {
+
+lockstep::Finding finding_of(lockstep::FindingKind kind) {
+  lockstep::Finding finding;
+  finding.kind = kind;
+  return finding;
+}
+
+TEST(Expectation, IsMetByExactlyItsKinds) {
+  using lockstep::FindingKind;
+  namespace expect = lockstep::expect;
+  const lockstep::Expectation both = expect::data_race | expect::assertion;
+  EXPECT_EQ(both.name(), "assertion+data-race");
+  EXPECT_TRUE(both.met_by({finding_of(FindingKind::kDataRace), finding_of(FindingKind::kAssertion)}));
+  EXPECT_TRUE(both.met_by({finding_of(FindingKind::kAssertion), finding_of(FindingKind::kDataRace),
+                           finding_of(FindingKind::kDataRace)}));
+  EXPECT_FALSE(both.met_by({finding_of(FindingKind::kDataRace)}));
+  EXPECT_FALSE(both.met_by({finding_of(FindingKind::kDataRace), finding_of(FindingKind::kAssertion),
+                            finding_of(FindingKind::kMisuse)}));
+  EXPECT_TRUE(expect::deadlock.met_by({finding_of(FindingKind::kDeadlock)}));
+  EXPECT_FALSE(expect::deadlock.met_by({}));
+  EXPECT_TRUE(expect::pass.met_by({}));
+  EXPECT_FALSE(expect::pass.met_by({finding_of(FindingKind::kPotentialDeadlock)}));
+  EXPECT_EQ(expect::pass.name(), "pass");
 }
 
 }  // namespace

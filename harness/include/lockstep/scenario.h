@@ -7,8 +7,9 @@
 //     ...
 //   }
 //
-// The expectation is `pass` or the identifier of a finding kind (a row of
-// LOCKSTEP_FINDING_KINDS: deadlock, self_deadlock, assertion, exception, ...). The
+// The expectation is `pass`, the identifier of a finding kind (a row of
+// LOCKSTEP_FINDING_KINDS: deadlock, self_deadlock, assertion, data_race, ...), or
+// several joined by `|` when one failing execution reports several kinds. The
 // optional fourth argument is options text applied before LOCKSTEP_OPTIONS and the
 // command line (its budget is the scenario's documented budget). Scenarios register
 // themselves at static initialisation, in any binary linked with lockstep::main they
@@ -17,6 +18,7 @@
 #pragma once
 
 #include "lockstep/source_location.h"
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,17 +27,40 @@
 
 namespace lockstep {
 
-struct Expectation {
-  bool pass = true;
-  FindingKind kind = FindingKind::kDeadlock;  // meaningful when !pass
+// What a scenario is expected to report: nothing (`pass`), or exactly a set of finding
+// kinds (`deadlock`, `data_race | assertion`, ...): the kinds of the findings of the
+// reported failing execution, warnings included, must be exactly these.
+class Expectation {
+ public:
+  constexpr Expectation() = default;
+  constexpr explicit Expectation(FindingKind kind) : kinds_(bit(kind)) {}
 
-  // "pass" or the finding kind's stable name.
-  std::string_view name() const { return pass ? "pass" : finding_kind_name(kind); }
+  constexpr bool pass() const { return kinds_ == 0; }
+  constexpr bool includes(FindingKind kind) const { return (kinds_ & bit(kind)) != 0; }
+  // The expected kinds, in table order (empty for pass).
+  std::vector<FindingKind> kinds() const;
+  // "pass", "deadlock", "data-race+assertion".
+  std::string name() const;
+  // Whether the findings of a search meet it: none for pass, else exactly these kinds.
+  bool met_by(const std::vector<Finding>& findings) const;
+
+  friend constexpr Expectation operator|(Expectation a, Expectation b) {
+    Expectation both;
+    both.kinds_ = a.kinds_ | b.kinds_;
+    return both;
+  }
+  friend constexpr bool operator==(Expectation a, Expectation b) { return a.kinds_ == b.kinds_; }
+
+ private:
+  static constexpr std::uint32_t bit(FindingKind kind) {
+    return std::uint32_t{1} << static_cast<unsigned>(kind);
+  }
+  std::uint32_t kinds_ = 0;
 };
 
 namespace expect {
 inline constexpr Expectation pass{};
-#define LOCKSTEP_X(id, ident, name, doc) inline constexpr Expectation ident{false, FindingKind::id};
+#define LOCKSTEP_X(id, ident, name, doc) inline constexpr Expectation ident{FindingKind::id};
 LOCKSTEP_FINDING_KINDS(LOCKSTEP_X)
 #undef LOCKSTEP_X
 }  // namespace expect
@@ -63,6 +88,11 @@ const ScenarioInfo* find_scenario(std::string_view name);
 #define LOCKSTEP_SCENARIO(name, expected, description, ...)                              \
   static void lockstep_scenario_##name();                                                \
   [[maybe_unused]] static const bool lockstep_scenario_registered_##name =               \
-      ::lockstep::register_scenario(#name, ::lockstep::expect::expected, description,    \
+      ::lockstep::register_scenario(#name,                                               \
+                                    [] {                                                 \
+                                      using namespace ::lockstep::expect;                \
+                                      return ::lockstep::Expectation(expected);          \
+                                    }(),                                                 \
+                                    description,                                         \
                                     "" __VA_ARGS__, &lockstep_scenario_##name);          \
   static void lockstep_scenario_##name()
