@@ -22,7 +22,7 @@ std::atomic<std::uint64_t> g_next_epoch{1};
 }  // namespace
 
 std::string ThreadHandle::state_text() const {
-  return finished ? "finished" : "running as t" + std::to_string(thread);
+  return finished ? "finished" : "running";
 }
 
 std::uint32_t ModelObject::bind(Execution& ex) {
@@ -421,6 +421,9 @@ bool Execution::shared_access_is_point(std::uint32_t) const {
 std::uint32_t Execution::register_object(ModelObject* object) {
   const TsanIgnoreScope ignore;
   objects_.push_back(ObjectRecord{object->kind(), object->name(), object->declared(), object});
+  if (object->kind() == ObjectKind::kThread) {
+    objects_.back().thread = static_cast<const ThreadHandle*>(object)->thread;
+  }
   return static_cast<std::uint32_t>(objects_.size());
 }
 
@@ -471,6 +474,7 @@ std::string Execution::object_name(std::uint32_t object) const {
   if (object == 0 || object > objects_.size()) return "-";
   const ObjectRecord& record = objects_[object - 1];
   if (record.name != nullptr) return record.name;
+  if (record.thread != kNoThread) return "t" + std::to_string(record.thread);  // a join's target
   return std::string(object_kind_name(record.kind)) + "#" + std::to_string(object);
 }
 

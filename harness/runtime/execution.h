@@ -92,6 +92,7 @@ struct ObjectRecord {
   const char* name = nullptr;
   SourceLocation declared;
   ModelObject* live = nullptr;  // valid only while a thread is blocked on it
+  std::uint32_t thread = ~std::uint32_t{0};  // for a thread's join handle: that thread
 };
 
 class Execution final : public ExecutionView, private FindingSink {
