@@ -56,7 +56,7 @@ void append_table(std::string& out, const Report& report, std::size_t max_rows) 
     if (step.thread < columns) widths[step.thread] = std::max(widths[step.thread], cell_of(step).size());
   }
   out += "\ninterleaving (" + std::to_string(report.trace.size()) + " operations, " +
-         std::to_string(report.threads) + " threads):\n";
+         std::to_string(report.threads) + (report.threads == 1 ? " thread):\n" : " threads):\n");
   if (first > 0) out += "  ... " + std::to_string(first) + " earlier operations omitted\n";
   std::string header = "  #    ";
   std::string rule = "  -----";

@@ -1,7 +1,11 @@
 #include "runtime/execution.h"
 
+#include <cxxabi.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <exception>
+#include <memory>
 #include <typeinfo>
 
 #include <unistd.h>
@@ -12,6 +16,17 @@
 #include "runtime/check.h"
 
 namespace lockstep::internal {
+namespace {
+
+// "std::runtime_error" for "St13runtime_error" (the mangled name when demangling fails).
+std::string demangled(const char* name) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> text(abi::__cxa_demangle(name, nullptr, nullptr, &status),
+                                              std::free);
+  return status == 0 && text != nullptr ? std::string(text.get()) : std::string(name);
+}
+
+}  // namespace
 
 thread_local Execution* tls_execution = nullptr;
 
@@ -133,7 +148,7 @@ void Execution::run_current_thread() {
       finding.kind = FindingKind::kException;
       finding.threads = {me.id};
       finding.message = "uncaught exception in t" + std::to_string(me.id) + ": " +
-                        typeid(error).name() + ": " + error.what();
+                        demangled(typeid(error).name()) + ": " + error.what();
       if (me.op != OpKind::kNone) finding.locations.push_back(pending_location(me.id));
       findings_.push_back(std::move(finding));
       begin_abort();
