@@ -46,7 +46,10 @@ std::string detail_of(const OpEvent& event) {
     case OpResult::kSpurious: text = "spurious"; break;
   }
   if (event.op == OpKind::kSpawn || event.op == OpKind::kJoin || event.op == OpKind::kWake) {
-    if (event.op != OpKind::kWake || event.other != event.thread) {
+    // A join names its target as the object (t2); a wake names the woken thread
+    // unless it is the waker itself.
+    const bool named = event.op == OpKind::kJoin && event.object != 0;
+    if (!named && (event.op != OpKind::kWake || event.other != event.thread)) {
       text += (text.empty() ? "t" : " t") + std::to_string(event.other);
     }
     if (event.op == OpKind::kJoin && event.value == 1) text += " (implicit, end of body)";
