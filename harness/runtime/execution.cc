@@ -83,6 +83,7 @@ void Execution::run(const std::function<void()>& body, const ExecutionConfig& co
   objects_.clear();
   choices_.clear();
   findings_.clear();
+  racy_found_.clear();
   trace_.clear();
   trace_stacks_.clear();
   replay_error_.clear();
@@ -427,10 +428,30 @@ void Execution::report(Finding finding, bool fatal) {
   if (std::uncaught_exceptions() == 0) abort_current();
 }
 
-bool Execution::shared_access_is_point(std::uint32_t) const {
-  // kRacy needs the race checker (a later issue) to mark variables racy; until one
-  // is marked, racy behaves as none.
-  return config_->shared_points == SharedPoints::kAll;
+bool Execution::shared_access_is_point(std::uint32_t object_id) const {
+  return objects_[object_id - 1].point;  // decided once per object in register_object
+}
+
+std::uint32_t variable_key(const char* file, std::uint32_t line, const char* name) {
+  // FNV-1a over "dir/file.cc:line:name" (the short path keeps keys stable across
+  // checkouts and build directories).
+  const std::string text = Location{file != nullptr ? file : "", line, "", {}}.short_text() + ":" +
+                           (name != nullptr ? name : "");
+  std::uint32_t hash = 2166136261u;
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 16777619u;
+  }
+  return hash;
+}
+
+void Execution::mark_racy(std::uint32_t object) {
+  if (object == 0 || object > objects_.size()) return;
+  const ObjectRecord& record = objects_[object - 1];
+  const std::uint32_t key = variable_key(record.declared.file_name(), record.declared.line(), record.name);
+  if (std::find(racy_found_.begin(), racy_found_.end(), key) == racy_found_.end()) {
+    racy_found_.push_back(key);
+  }
 }
 
 std::uint32_t Execution::register_object(ModelObject* object) {
@@ -438,6 +459,17 @@ std::uint32_t Execution::register_object(ModelObject* object) {
   objects_.push_back(ObjectRecord{object->kind(), object->name(), object->declared(), object});
   if (object->kind() == ObjectKind::kThread) {
     objects_.back().thread = static_cast<const ThreadHandle*>(object)->thread;
+  }
+  if (object->kind() == ObjectKind::kShared) {
+    ObjectRecord& record = objects_.back();
+    if (config_->shared_points == SharedPoints::kAll) {
+      record.point = true;
+    } else if (config_->shared_points == SharedPoints::kRacy && config_->racy != nullptr &&
+               !config_->racy->empty()) {
+      record.point = std::binary_search(
+          config_->racy->begin(), config_->racy->end(),
+          variable_key(record.declared.file_name(), record.declared.line(), record.name));
+    }
   }
   return static_cast<std::uint32_t>(objects_.size());
 }

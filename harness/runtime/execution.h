@@ -51,6 +51,8 @@ struct ExecutionConfig {
   std::uint64_t index = 0;  // execution index within the search
   std::uint64_t max_steps = 20000;
   SharedPoints shared_points = SharedPoints::kRacy;
+  // Under kRacy: keys (variable_key) of the variables found racy so far, sorted.
+  const std::vector<std::uint32_t>* racy = nullptr;
   bool spurious_wakeups = false;
   bool record_trace = false;
   Heartbeat* heartbeat = nullptr;
@@ -93,7 +95,13 @@ struct ObjectRecord {
   SourceLocation declared;
   ModelObject* live = nullptr;  // valid only while a thread is blocked on it
   std::uint32_t thread = ~std::uint32_t{0};  // for a thread's join handle: that thread
+  bool point = false;  // a Shared variable whose accesses are scheduling points
 };
+
+// A Shared variable's identity across executions (object ids are per execution): a
+// hash of where it is declared (the last two path components and the line) and its
+// name. Replay tokens record racy variables by these keys.
+std::uint32_t variable_key(const char* file, std::uint32_t line, const char* name);
 
 class Execution final : public ExecutionView, private FindingSink {
  public:
@@ -124,7 +132,7 @@ class Execution final : public ExecutionView, private FindingSink {
   void emit(OpEvent& event, ModelObject* object);
   // `location` as a finding location; in a traced re-run it carries the call stack
   // when `location` is inside library code, so the report can show the user's line.
-  Location locate(const SourceLocation& location) const;
+  Location locate(const SourceLocation& location) const override;
   void report(Finding finding, bool fatal);
   std::uint32_t choose(std::uint32_t bound);
   bool aborting() const { return aborting_; }
@@ -148,6 +156,11 @@ class Execution final : public ExecutionView, private FindingSink {
   std::string object_state(std::uint32_t object) const override;
   SourceLocation object_declared(std::uint32_t object) const override;
   std::uint64_t step() const override { return step_; }
+  std::uint64_t execution_index() const override { return config_->index; }
+  bool traced() const override { return config_->record_trace; }
+
+  // Stable keys of the Shared variables checkers marked racy in the last run.
+  const std::vector<std::uint32_t>& racy_found() const { return racy_found_; }
 
  private:
   static void fiber_main(fctx::transfer_t from);
@@ -178,6 +191,7 @@ class Execution final : public ExecutionView, private FindingSink {
   void switch_to(LogicalThread* from, std::uint32_t to);
   LogicalThread& new_thread();
   void report(Finding finding) override { findings_.push_back(std::move(finding)); }
+  void mark_racy(std::uint32_t object) override;
   void report_fatal(Finding finding) override {
     findings_.push_back(std::move(finding));
     begin_abort();
@@ -199,6 +213,7 @@ class Execution final : public ExecutionView, private FindingSink {
   std::vector<ObjectRecord> objects_;
   std::vector<std::uint32_t> choices_;
   std::vector<Finding> findings_;
+  std::vector<std::uint32_t> racy_found_;
   std::vector<OpEvent> trace_;
   std::vector<std::vector<std::uintptr_t>> trace_stacks_;
   std::string replay_error_;

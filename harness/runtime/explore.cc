@@ -166,6 +166,7 @@ Result explore_exactly(std::function<void()> body, const Options& given, std::st
       throw OptionError("executions=0 needs a time-budget (otherwise the search never ends)");
     }
     make_strategy(options);  // validates the strategy name before any thread starts
+    internal::parse_racy_keys(options.racy_variables);
     request.semantics = internal::semantics_of(options);
   } catch (const std::invalid_argument& error) {
     return Result(Verdict::kError, Report{}, error.what());

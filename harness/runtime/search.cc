@@ -1,6 +1,9 @@
 #include "runtime/search.h"
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <optional>
 
@@ -14,7 +17,19 @@ namespace lockstep::internal {
 namespace {
 
 // The options a replay token carries because they change what an execution does.
-constexpr std::string_view kSemanticKeys[] = {"shared-points", "spurious-wakeups", "max-steps"};
+constexpr std::string_view kSemanticKeys[] = {"shared-points", "racy-variables", "spurious-wakeups",
+                                              "max-steps"};
+
+std::string format_racy_keys(const std::vector<std::uint32_t>& keys) {
+  std::string text;
+  char buffer[9];
+  for (std::uint32_t key : keys) {
+    std::snprintf(buffer, sizeof(buffer), "%08x", key);
+    if (!text.empty()) text += '.';
+    text += buffer;
+  }
+  return text;
+}
 
 std::string option_value(const Options& options, std::string_view key) {
   const std::string all = options.to_string();
@@ -117,6 +132,27 @@ Finding nondeterminism_finding(const std::vector<Finding>& first, const Executio
 
 }  // namespace
 
+std::vector<std::uint32_t> parse_racy_keys(const std::string& text) {
+  std::vector<std::uint32_t> keys;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find('.', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view part(text.data() + at, end - at);
+    std::uint32_t key = 0;
+    const auto [last, error] = std::from_chars(part.data(), part.data() + part.size(), key, 16);
+    if (part.empty() || part.size() > 8 || error != std::errc{} || last != part.data() + part.size()) {
+      throw OptionError("option racy-variables: invalid key '" + std::string(part) +
+                        "' (expected up to 8 hex digits, keys separated by '.')");
+    }
+    keys.push_back(key);
+    at = end + 1;
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
 std::string semantics_of(const Options& options) {
   const Options defaults;
   std::string text;
@@ -165,6 +201,16 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
   for (auto& checker : checkers) config.checkers.push_back(checker.get());
   config.max_steps = options.max_steps;
   config.shared_points = shared_points_of(options);
+  // Variables found racy so far (shared-points=racy): their accesses are scheduling
+  // points in later executions. A failing execution's token records the set it ran with.
+  std::vector<std::uint32_t> racy = parse_racy_keys(options.racy_variables);
+  config.racy = &racy;
+  auto semantics_now = [&] {
+    if (config.shared_points != SharedPoints::kRacy || racy.empty()) return request.semantics;
+    Options with_racy = options;
+    with_racy.racy_variables = format_racy_keys(racy);
+    return semantics_of(with_racy);
+  };
   config.spurious_wakeups = options.spurious_wakeups;
   config.record_trace = replaying;
   config.heartbeat = &progress.heartbeat;
@@ -192,7 +238,7 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
     // Built only for the executions that need it: copying the choices of every passing
     // execution would cost an allocation per execution.
     auto schedule_of_run = [&] {
-      return Schedule{request.name, ex.threads_created(), request.semantics, ex.choices()};
+      return Schedule{request.name, ex.threads_created(), semantics_now(), ex.choices()};
     };
     if (replaying) {
       const Schedule schedule = schedule_of_run();
@@ -215,9 +261,24 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
       const bool failed = report.failed();
       return Result(failed ? Verdict::kFailed : Verdict::kPassed, std::move(report));
     }
-    if (ex.findings().empty()) continue;
+    // Racy variables found now count from the next execution on (after this one's
+    // report, whose re-run must see the set this execution ran with).
+    const std::vector<std::uint32_t> racy_found = ex.racy_found();
+    auto learn_racy = [&] {
+      if (racy_found.empty()) return;
+      racy.insert(racy.end(), racy_found.begin(), racy_found.end());
+      std::sort(racy.begin(), racy.end());
+      racy.erase(std::unique(racy.begin(), racy.end()), racy.end());
+    };
+    if (ex.findings().empty()) {
+      learn_racy();
+      continue;
+    }
     ++stats.failing_executions;
-    if (first) continue;  // only the first failure gets a report
+    if (first) {
+      learn_racy();
+      continue;  // only the first failure gets a report
+    }
 
     // Re-run the failing schedule: the determinism check, and the recorded trace.
     Schedule schedule = schedule_of_run();
@@ -234,6 +295,7 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
       findings = ex.findings();  // the traced re-run's: their locations carry call stacks
     }
     first = make_report(request, ex, std::move(findings), std::move(schedule), i);
+    learn_racy();
     if (options.stop_on_finding) break;
   }
   if (first) {

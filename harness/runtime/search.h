@@ -34,6 +34,8 @@ std::string reproduce_line(const std::string& name, const std::string& token);
 // "shared-points=all,max-steps=500" for the options that change what an execution
 // does and differ from the defaults; "-" when none do.
 std::string semantics_of(const Options& options);
+// The keys of option racy-variables ("1a2b3c4d.00ff00ff"), sorted. Throws OptionError.
+std::vector<std::uint32_t> parse_racy_keys(const std::string& text);
 // Applies a token's semantics field to `options`. Throws TokenError.
 void apply_semantics(Options& options, const std::string& semantics);
 

@@ -2,6 +2,8 @@
 // and outside (real threads). Each bug-shaped case must be found; each correct use
 // must produce no finding.
 #include <gtest/gtest.h>
+
+#include <array>
 #include <lockstep/lockstep.h>
 
 #include <atomic>
@@ -68,7 +70,7 @@ TEST(SyncInside, WithoutExclusionTheUpdateIsLost) {
     void unlock() {}
   };
   const Result result = counter_under<NoLock>([](auto& l) { l.lock(); }, [](auto& l) { l.unlock(); });
-  EXPECT_TRUE(result.found(FindingKind::kAssertion)) << result;
+  EXPECT_TRUE(result.found(FindingKind::kDataRace)) << result;
 }
 
 TEST(SyncInside, MutexRelockIsASelfDeadlock) {
@@ -220,14 +222,15 @@ TEST(SyncInside, EventBarrierQueueAndSemaphore) {
         lockstep::Event go;
         lockstep::Barrier barrier(3);
         lockstep::Queue<int> queue(1);
-        lockstep::Shared<int> before{0};
+        std::array<lockstep::Shared<int>, 2> before;
         std::vector<lockstep::Thread> threads;
         for (int i = 0; i < 2; ++i) {
           threads.emplace_back([&, i] {
             go.wait();
-            before += 1;
+            before[static_cast<std::size_t>(i)] = 1;
             barrier.wait();
-            LOCKSTEP_ASSERT(before == 2);  // everyone's pre-barrier write is visible
+            // Everyone's pre-barrier write is visible (and, to the race checker, ordered).
+            LOCKSTEP_ASSERT(before[0] + before[1] == 2);
             queue.put(i);
           });
         }

@@ -179,9 +179,10 @@ Outcomes timed_wait_outcomes(TimedWait timed_wait) {
         {
           std::unique_lock lock(m);
           in_time = timed_wait(cv, lock, [&] { return ready.load(); });
+          // With a predicate the result is exactly whether the condition holds (read
+          // under the lock: the notifier may be writing it).
+          LOCKSTEP_ASSERT(in_time == ready.load());
         }
-        // With a predicate the result is exactly whether the condition holds.
-        LOCKSTEP_ASSERT(in_time == ready.load());
         (in_time ? outcomes.woken : outcomes.timed_out) += 1;
         notifier.join();
       },

@@ -37,6 +37,13 @@ class ExecutionView {
   virtual std::string object_state(std::uint32_t object) const = 0;
   virtual SourceLocation object_declared(std::uint32_t object) const = 0;
   virtual std::uint64_t step() const = 0;
+  // Index of this execution in its search (a failing execution's traced re-run has the
+  // same index).
+  virtual std::uint64_t execution_index() const = 0;
+  // Whether this is a traced re-run (a report is being built): locate() then carries
+  // call stacks that resolve library locations to the user's line.
+  virtual bool traced() const = 0;
+  virtual Location locate(const SourceLocation& location) const = 0;
 };
 
 class FindingSink {
@@ -47,6 +54,9 @@ class FindingSink {
   // Records a finding and ends the execution once the current callback returns (a
   // partial deadlock: the threads of the cycle can never run again).
   virtual void report_fatal(Finding finding) = 0;
+  // Feedback to the search: a race was found on this Shared variable, so under
+  // shared-points=racy its accesses become scheduling points from the next execution.
+  virtual void mark_racy(std::uint32_t object) = 0;
 };
 
 class Checker {

@@ -46,6 +46,10 @@ using Millis = std::chrono::milliseconds;
     "scheduling points allowed in one execution before it is a step-bound finding")     \
   X(shared_points, std::string, kChoice, "racy", "none|racy|all",                       \
     "which Shared<T> accesses are scheduling points (racy: variables found racy)")      \
+  X(racy_variables, std::string, kText, "", "",                                         \
+    "Shared variables whose accesses are scheduling points from the start under "       \
+    "shared-points=racy: '.'-separated hex keys, as replay tokens record the variables " \
+    "the race checker found")                                                           \
   X(spurious_wakeups, bool, kBool, false, "",                                           \
     "let condition-variable waits wake spuriously as a strategy choice")                \
   X(stack_size, std::uint64_t, kBytes, std::uint64_t{256 * 1024}, "",                   \
