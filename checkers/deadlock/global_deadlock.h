@@ -10,6 +10,7 @@ namespace lockstep::checkers {
 
 class GlobalDeadlock final : public Checker {
  public:
+  bool wants_events() const override { return false; }
   void on_all_blocked(const ExecutionView& view, FindingSink& sink) override;
 };
 

@@ -17,6 +17,7 @@
 // where e <= C (an epoch u@c happens before clock C) is c <= C[u].
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -32,11 +33,14 @@ class VectorClock {
     clocks_[thread] = value;
   }
   void join(const VectorClock& other) {
-    if (other.clocks_.size() > clocks_.size()) clocks_.resize(other.clocks_.size(), 0);
-    for (std::size_t i = 0; i < other.clocks_.size(); ++i) {
-      if (other.clocks_[i] > clocks_[i]) clocks_[i] = other.clocks_[i];
-    }
+    const std::size_t n = other.clocks_.size();
+    if (n > clocks_.size()) clocks_.resize(n, 0);
+    std::uint32_t* mine = clocks_.data();
+    const std::uint32_t* theirs = other.clocks_.data();
+    for (std::size_t i = 0; i < n; ++i) mine[i] = mine[i] > theirs[i] ? mine[i] : theirs[i];
   }
+  // := other (the storage is reused).
+  void assign(const VectorClock& other) { clocks_ = other.clocks_; }
   // Every entry <= other's.
   bool leq(const VectorClock& other) const {
     for (std::size_t i = 0; i < clocks_.size(); ++i) {
@@ -44,7 +48,8 @@ class VectorClock {
     }
     return true;
   }
-  void clear() { clocks_.clear(); }
+  // All entries 0; the storage is kept (executions are many and short).
+  void clear() { std::fill(clocks_.begin(), clocks_.end(), 0); }
   std::size_t size() const { return clocks_.size(); }
 
  private:
@@ -122,9 +127,18 @@ class HappensBefore {
     VectorClock read_clock;
   };
 
-  ThreadState& thread_(std::uint32_t thread);
-  ObjectState& object_(std::uint32_t object);
-  VariableState& variable_(std::uint32_t variable);
+  ThreadState& thread_(std::uint32_t thread) {
+    return thread < thread_count_ ? threads_[thread] : new_thread(thread);
+  }
+  ThreadState& new_thread(std::uint32_t thread);
+  ObjectState& object_(std::uint32_t object) {
+    if (object >= objects_.size()) objects_.resize(object + 1);
+    return objects_[object];
+  }
+  VariableState& variable_(std::uint32_t variable) {
+    if (variable >= variables_.size()) variables_.resize(variable + 1);
+    return variables_[variable];
+  }
   void tick(std::uint32_t thread);
   Epoch epoch_of(std::uint32_t thread);
 
@@ -133,5 +147,74 @@ class HappensBefore {
   std::vector<VariableState> variables_;
   std::uint32_t thread_count_ = 0;
 };
+
+inline void HappensBefore::tick(std::uint32_t thread) {
+  VectorClock& clock = thread_(thread).clock;
+  clock.set(thread, clock.get(thread) + 1);
+}
+
+inline void HappensBefore::release(std::uint32_t thread, std::uint32_t object, bool accumulate) {
+  const VectorClock& clock = thread_(thread).clock;
+  ObjectState& state = object_(object);
+  if (accumulate) {
+    state.clock.join(clock);
+  } else {
+    state.clock.assign(clock);  // a lock: its previous release is in this clock already
+  }
+  tick(thread);
+}
+
+inline void HappensBefore::acquire(std::uint32_t thread, std::uint32_t object) {
+  ThreadState& state = thread_(thread);
+  state.clock.join(object_(object).clock);
+}
+
+inline HappensBefore::Conflict HappensBefore::read(std::uint32_t thread, std::uint32_t variable) {
+  const VectorClock& clock = thread_(thread).clock;
+  VariableState& state = variable_(variable);
+  const Epoch now = Epoch{thread, clock.get(thread)};
+  if (!state.read_shared && state.read == now) return {};  // same epoch: nothing new
+  Conflict conflict;
+  if (!state.write.none() && state.write.thread != thread && !state.write.before(clock)) {
+    conflict = Conflict{true, state.write.thread, true};
+  }
+  if (state.read_shared) {
+    state.read_clock.set(thread, now.clock);
+  } else if (state.read.none() || state.read.before(clock)) {
+    state.read = now;  // exclusive: the earlier read happens before this one
+  } else {
+    state.read_shared = true;  // concurrent reads: keep both
+    state.read_clock.clear();
+    state.read_clock.set(state.read.thread, state.read.clock);
+    state.read_clock.set(thread, now.clock);
+  }
+  return conflict;
+}
+
+inline HappensBefore::Conflict HappensBefore::write(std::uint32_t thread, std::uint32_t variable) {
+  const VectorClock& clock = thread_(thread).clock;
+  VariableState& state = variable_(variable);
+  const Epoch now = Epoch{thread, clock.get(thread)};
+  if (state.write == now) return {};  // same epoch: checked already
+  Conflict conflict;
+  if (!state.write.none() && state.write.thread != thread && !state.write.before(clock)) {
+    conflict = Conflict{true, state.write.thread, true};
+  } else if (state.read_shared) {
+    for (std::uint32_t t = 0; t < state.read_clock.size(); ++t) {
+      const std::uint32_t c = state.read_clock.get(t);
+      if (t != thread && c != 0 && c > clock.get(t)) {
+        conflict = Conflict{true, t, false};
+        break;
+      }
+    }
+  } else if (!state.read.none() && state.read.thread != thread && !state.read.before(clock)) {
+    conflict = Conflict{true, state.read.thread, false};
+  }
+  state.write = now;
+  state.read = {};
+  state.read_shared = false;
+  state.read_clock.clear();
+  return conflict;
+}
 
 }  // namespace lockstep::checkers

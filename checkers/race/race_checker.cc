@@ -40,6 +40,8 @@ void RaceChecker::begin_execution(const ExecutionView& view) {
   }
   touched_ = 0;
   reported_now_.clear();
+  traced_ = view.traced();
+  stacks_.clear();
   if (view.execution_index() != execution_) {
     execution_ = view.execution_index();
     reported_here_.clear();
@@ -119,7 +121,7 @@ void RaceChecker::on_event(const OpEvent& event, const ExecutionView& view, Find
 }
 
 void RaceChecker::on_lock(const OpEvent& event) {
-  if (!is_lock(event.object_kind)) return;
+  if (!traced_ || !is_lock(event.object_kind)) return;
   if (event.thread >= held_.size()) held_.resize(event.thread + 1);
   std::vector<std::uint32_t>& locks = held_[event.thread];
   if (event.op == OpKind::kRelease || event.op == OpKind::kReleaseShared) {
@@ -134,30 +136,35 @@ void RaceChecker::on_lock(const OpEvent& event) {
   }
 }
 
-Location RaceChecker::located(const Access& access) {
+Location RaceChecker::located(const Access& access) const {
   Location location = Location::from(access.location);
-  location.stack = access.stack;
+  if (access.stack != 0) location.stack = stacks_[access.stack - 1];
   return location;
 }
 
-RaceChecker::Access RaceChecker::access_of(const OpEvent& event, const ExecutionView& view) const {
-  Access access;
-  access.valid = true;
-  access.write = event.op == OpKind::kWrite;
-  access.thread = event.thread;
-  access.location = event.location;
-  if (view.traced()) access.stack = view.locate(event.location).stack;
-  if (event.thread < held_.size()) {
-    const std::vector<std::uint32_t>& locks = held_[event.thread];
-    for (std::uint32_t lock : locks) {
-      if (access.lock_count == kMaxLocks) {
-        access.more_locks = true;
+void RaceChecker::record(Access& into, const OpEvent& event, const ExecutionView& view) {
+  into.valid = true;
+  into.write = event.op == OpKind::kWrite;
+  into.thread = event.thread;
+  into.location = event.location;
+  into.lock_count = 0;
+  into.more_locks = false;
+  into.stack = 0;
+  if (traced_) [[unlikely]] {
+    stacks_.push_back(view.locate(event.location).stack);
+    into.stack = static_cast<std::uint32_t>(stacks_.size());
+  }
+  // Locks held are only for the report's details, which come from the failing
+  // execution's traced re-run: untraced executions skip the bookkeeping.
+  if (traced_ && event.thread < held_.size()) {
+    for (std::uint32_t lock : held_[event.thread]) {
+      if (into.lock_count == kMaxLocks) {
+        into.more_locks = true;
         break;
       }
-      access.locks[access.lock_count++] = lock;
+      into.locks[into.lock_count++] = lock;
     }
   }
-  return access;
 }
 
 void RaceChecker::on_access(const OpEvent& event, const ExecutionView& view, FindingSink& sink) {
@@ -174,13 +181,17 @@ void RaceChecker::on_access(const OpEvent& event, const ExecutionView& view, Fin
     } else if (conflict.thread < variable.reads.size()) {
       before = &variable.reads[conflict.thread];
     }
-    if (before != nullptr && before->valid) report(event, access_of(event, view), *before, view, sink);
+    if (before != nullptr && before->valid) {
+      Access now;
+      record(now, event, view);
+      report(event, now, *before, view, sink);
+    }
   }
   if (write) {
-    variable.write = access_of(event, view);
+    record(variable.write, event, view);
   } else {
     if (event.thread >= variable.reads.size()) variable.reads.resize(event.thread + 1);
-    variable.reads[event.thread] = access_of(event, view);
+    record(variable.reads[event.thread], event, view);
   }
 }
 

@@ -50,7 +50,7 @@ class RaceChecker final : public Checker {
     std::array<std::uint32_t, kMaxLocks> locks{};  // held by the thread, innermost last
     std::uint8_t lock_count = 0;
     bool more_locks = false;
-    std::vector<std::uintptr_t> stack;  // traced re-runs only: resolves library locations
+    std::uint32_t stack = 0;  // traced re-runs: 1 + index in stacks_ (resolves library lines)
   };
   struct VariableAccesses {
     Access write;
@@ -59,13 +59,15 @@ class RaceChecker final : public Checker {
 
   void on_lock(const OpEvent& event);
   void on_access(const OpEvent& event, const ExecutionView& view, FindingSink& sink);
-  Access access_of(const OpEvent& event, const ExecutionView& view) const;
-  static Location located(const Access& access);
+  void record(Access& into, const OpEvent& event, const ExecutionView& view);
+  Location located(const Access& access) const;
   void report(const OpEvent& event, const Access& now, const Access& before,
               const ExecutionView& view, FindingSink& sink);
   std::string describe(const Access& access, const ExecutionView& view, std::uint32_t variable) const;
 
   HappensBefore hb_;
+  bool traced_ = false;
+  std::vector<std::vector<std::uintptr_t>> stacks_;  // call stacks of accesses, traced re-runs
   std::vector<std::vector<std::uint32_t>> held_;  // per thread: locks held (with repeats)
   std::vector<VariableAccesses> accesses_;        // per object id
   std::uint32_t touched_ = 0;                     // accesses_ entries used this execution

@@ -76,6 +76,10 @@ LogicalThread& Execution::new_thread() {
 
 void Execution::run(const std::function<void()>& body, const ExecutionConfig& config) {
   config_ = &config;
+  event_checkers_.clear();
+  for (Checker* checker : config.checkers) {
+    if (checker->wants_events()) event_checkers_.push_back(checker);
+  }
   checkers_ = config.checkers;
   root_body_ = &body;
   thread_count_ = 0;
@@ -407,7 +411,7 @@ void Execution::emit(OpEvent& event, ModelObject* object) {
     event.object_kind = object->kind();
   }
   const bool was_aborting = aborting_;
-  for (Checker* checker : checkers_) checker->on_event(event, *this, *this);
+  for (Checker* checker : event_checkers_) checker->on_event(event, *this, *this);
   if (config_->record_trace) [[unlikely]] {
     trace_.push_back(event);
     trace_stacks_.push_back(is_library_file(event.location.file_name()) ? capture_stack()

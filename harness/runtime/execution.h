@@ -204,7 +204,8 @@ class Execution final : public ExecutionView, private FindingSink {
 
   StackPool& stacks_;
   const ExecutionConfig* config_ = nullptr;
-  std::span<Checker* const> checkers_;  // config_->checkers, one load closer for emit()
+  std::span<Checker* const> checkers_;  // config_->checkers
+  std::vector<Checker*> event_checkers_;  // those that want on_event (emit's loop)
   const std::function<void()>* root_body_ = nullptr;
   std::vector<std::unique_ptr<LogicalThread>> threads_;  // reused across executions
   std::uint32_t thread_count_ = 0;

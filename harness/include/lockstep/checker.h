@@ -62,6 +62,9 @@ class FindingSink {
 class Checker {
  public:
   virtual ~Checker() = default;
+  // False for a checker that only needs on_block/on_all_blocked/end_execution: the
+  // runtime then skips its on_event call for every event (asked once per search).
+  virtual bool wants_events() const { return true; }
   virtual void begin_execution(const ExecutionView& view) { (void)view; }
   virtual void on_event(const OpEvent& event, const ExecutionView& view, FindingSink& sink) {
     (void)event;
