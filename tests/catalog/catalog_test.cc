@@ -44,6 +44,22 @@ std::vector<const lockstep::ScenarioInfo*> all_scenarios() {
 INSTANTIATE_TEST_SUITE_P(Scenarios, Catalog, ::testing::ValuesIn(all_scenarios()),
                          [](const auto& param) { return param.param->name; });
 
+// shared-points=racy (the default) makes Shared accesses scheduling points only after a
+// race on them was found; the race itself must still be found, whatever the
+// scenario's own options say.
+TEST(Catalog, EveryRaceIsFoundUnderTheDefaultOptions) {
+  int races = 0;
+  for (const lockstep::ScenarioInfo& scenario : lockstep::scenarios()) {
+    if (!scenario.expected.includes(lockstep::FindingKind::kDataRace)) continue;
+    ++races;
+    lockstep::Options options;
+    options.executions = 200;
+    const lockstep::Result result = lockstep::explore_exactly(scenario.body, options, scenario.name);
+    EXPECT_TRUE(result.found(lockstep::FindingKind::kDataRace)) << scenario.name << "\n" << result;
+  }
+  EXPECT_GE(races, 5);
+}
+
 TEST(Catalog, HasEveryStoryOfIssue2WithBugAndFix) {
   for (const char* name : {"abba_deadlock", "abba_ordered", "dining_philosophers",
                            "dining_philosophers_ordered", "lost_update", "lost_update_locked",
