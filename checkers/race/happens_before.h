@@ -148,12 +148,12 @@ class HappensBefore {
   std::uint32_t thread_count_ = 0;
 };
 
-inline void HappensBefore::tick(std::uint32_t thread) {
+[[gnu::always_inline]] inline void HappensBefore::tick(std::uint32_t thread) {
   VectorClock& clock = thread_(thread).clock;
   clock.set(thread, clock.get(thread) + 1);
 }
 
-inline void HappensBefore::release(std::uint32_t thread, std::uint32_t object, bool accumulate) {
+[[gnu::always_inline]] inline void HappensBefore::release(std::uint32_t thread, std::uint32_t object, bool accumulate) {
   const VectorClock& clock = thread_(thread).clock;
   ObjectState& state = object_(object);
   if (accumulate) {
@@ -164,12 +164,12 @@ inline void HappensBefore::release(std::uint32_t thread, std::uint32_t object, b
   tick(thread);
 }
 
-inline void HappensBefore::acquire(std::uint32_t thread, std::uint32_t object) {
+[[gnu::always_inline]] inline void HappensBefore::acquire(std::uint32_t thread, std::uint32_t object) {
   ThreadState& state = thread_(thread);
   state.clock.join(object_(object).clock);
 }
 
-inline HappensBefore::Conflict HappensBefore::read(std::uint32_t thread, std::uint32_t variable) {
+[[gnu::always_inline]] inline HappensBefore::Conflict HappensBefore::read(std::uint32_t thread, std::uint32_t variable) {
   const VectorClock& clock = thread_(thread).clock;
   VariableState& state = variable_(variable);
   const Epoch now = Epoch{thread, clock.get(thread)};
@@ -191,7 +191,7 @@ inline HappensBefore::Conflict HappensBefore::read(std::uint32_t thread, std::ui
   return conflict;
 }
 
-inline HappensBefore::Conflict HappensBefore::write(std::uint32_t thread, std::uint32_t variable) {
+[[gnu::always_inline]] inline HappensBefore::Conflict HappensBefore::write(std::uint32_t thread, std::uint32_t variable) {
   const VectorClock& clock = thread_(thread).clock;
   VariableState& state = variable_(variable);
   const Epoch now = Epoch{thread, clock.get(thread)};

@@ -48,6 +48,81 @@ void RaceChecker::begin_execution(const ExecutionView& view) {
   }
 }
 
+void RaceChecker::on_lock(const OpEvent& event) {
+  if (!traced_ || !is_lock(event.object_kind)) return;
+  if (event.thread >= held_.size()) held_.resize(event.thread + 1);
+  std::vector<std::uint32_t>& locks = held_[event.thread];
+  if (event.op == OpKind::kRelease || event.op == OpKind::kReleaseShared) {
+    for (std::size_t i = locks.size(); i-- > 0;) {
+      if (locks[i] == event.object) {
+        locks.erase(locks.begin() + static_cast<std::ptrdiff_t>(i));
+        break;
+      }
+    }
+  } else {
+    locks.push_back(event.object);
+  }
+}
+
+Location RaceChecker::located(const Access& access) const {
+  Location location = Location::from(access.location);
+  if (access.stack != 0) location.stack = stacks_[access.stack - 1];
+  return location;
+}
+
+inline void RaceChecker::record(Access& into, const OpEvent& event, const ExecutionView& view) {
+  into.valid = true;
+  into.write = event.op == OpKind::kWrite;
+  into.thread = event.thread;
+  into.location = event.location;
+  into.lock_count = 0;
+  into.more_locks = false;
+  into.stack = 0;
+  if (traced_) [[unlikely]] {
+    stacks_.push_back(view.locate(event.location).stack);
+    into.stack = static_cast<std::uint32_t>(stacks_.size());
+  }
+  // Locks held are only for the report's details, which come from the failing
+  // execution's traced re-run: untraced executions skip the bookkeeping.
+  if (traced_ && event.thread < held_.size()) {
+    for (std::uint32_t lock : held_[event.thread]) {
+      if (into.lock_count == kMaxLocks) {
+        into.more_locks = true;
+        break;
+      }
+      into.locks[into.lock_count++] = lock;
+    }
+  }
+}
+
+inline void RaceChecker::on_access(const OpEvent& event, const ExecutionView& view, FindingSink& sink) {
+  const bool write = event.op == OpKind::kWrite;
+  const HappensBefore::Conflict conflict =
+      write ? hb_.write(event.thread, event.object) : hb_.read(event.thread, event.object);
+  if (event.object >= accesses_.size()) accesses_.resize(event.object + 1);
+  if (event.object >= touched_) touched_ = event.object + 1;
+  VariableAccesses& variable = accesses_[event.object];
+  if (conflict.found) {
+    const Access* before = nullptr;
+    if (conflict.was_write) {
+      before = &variable.write;
+    } else if (conflict.thread < variable.reads.size()) {
+      before = &variable.reads[conflict.thread];
+    }
+    if (before != nullptr && before->valid) {
+      Access now;
+      record(now, event, view);
+      report(event, now, *before, view, sink);
+    }
+  }
+  if (write) {
+    record(variable.write, event, view);
+  } else {
+    if (event.thread >= variable.reads.size()) variable.reads.resize(event.thread + 1);
+    record(variable.reads[event.thread], event, view);
+  }
+}
+
 void RaceChecker::on_event(const OpEvent& event, const ExecutionView& view, FindingSink& sink) {
   const bool ok = event.result == OpResult::kOk;
   switch (event.op) {
@@ -117,81 +192,6 @@ void RaceChecker::on_event(const OpEvent& event, const ExecutionView& view, Find
       return;
     default:
       return;
-  }
-}
-
-void RaceChecker::on_lock(const OpEvent& event) {
-  if (!traced_ || !is_lock(event.object_kind)) return;
-  if (event.thread >= held_.size()) held_.resize(event.thread + 1);
-  std::vector<std::uint32_t>& locks = held_[event.thread];
-  if (event.op == OpKind::kRelease || event.op == OpKind::kReleaseShared) {
-    for (std::size_t i = locks.size(); i-- > 0;) {
-      if (locks[i] == event.object) {
-        locks.erase(locks.begin() + static_cast<std::ptrdiff_t>(i));
-        break;
-      }
-    }
-  } else {
-    locks.push_back(event.object);
-  }
-}
-
-Location RaceChecker::located(const Access& access) const {
-  Location location = Location::from(access.location);
-  if (access.stack != 0) location.stack = stacks_[access.stack - 1];
-  return location;
-}
-
-void RaceChecker::record(Access& into, const OpEvent& event, const ExecutionView& view) {
-  into.valid = true;
-  into.write = event.op == OpKind::kWrite;
-  into.thread = event.thread;
-  into.location = event.location;
-  into.lock_count = 0;
-  into.more_locks = false;
-  into.stack = 0;
-  if (traced_) [[unlikely]] {
-    stacks_.push_back(view.locate(event.location).stack);
-    into.stack = static_cast<std::uint32_t>(stacks_.size());
-  }
-  // Locks held are only for the report's details, which come from the failing
-  // execution's traced re-run: untraced executions skip the bookkeeping.
-  if (traced_ && event.thread < held_.size()) {
-    for (std::uint32_t lock : held_[event.thread]) {
-      if (into.lock_count == kMaxLocks) {
-        into.more_locks = true;
-        break;
-      }
-      into.locks[into.lock_count++] = lock;
-    }
-  }
-}
-
-void RaceChecker::on_access(const OpEvent& event, const ExecutionView& view, FindingSink& sink) {
-  const bool write = event.op == OpKind::kWrite;
-  const HappensBefore::Conflict conflict =
-      write ? hb_.write(event.thread, event.object) : hb_.read(event.thread, event.object);
-  if (event.object >= accesses_.size()) accesses_.resize(event.object + 1);
-  if (event.object >= touched_) touched_ = event.object + 1;
-  VariableAccesses& variable = accesses_[event.object];
-  if (conflict.found) {
-    const Access* before = nullptr;
-    if (conflict.was_write) {
-      before = &variable.write;
-    } else if (conflict.thread < variable.reads.size()) {
-      before = &variable.reads[conflict.thread];
-    }
-    if (before != nullptr && before->valid) {
-      Access now;
-      record(now, event, view);
-      report(event, now, *before, view, sink);
-    }
-  }
-  if (write) {
-    record(variable.write, event, view);
-  } else {
-    if (event.thread >= variable.reads.size()) variable.reads.resize(event.thread + 1);
-    record(variable.reads[event.thread], event, view);
   }
 }
 

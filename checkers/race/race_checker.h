@@ -58,8 +58,10 @@ class RaceChecker final : public Checker {
   };
 
   void on_lock(const OpEvent& event);
-  void on_access(const OpEvent& event, const ExecutionView& view, FindingSink& sink);
-  void record(Access& into, const OpEvent& event, const ExecutionView& view);
+  [[gnu::always_inline]] inline void on_access(const OpEvent& event, const ExecutionView& view,
+                                               FindingSink& sink);
+  [[gnu::always_inline]] inline void record(Access& into, const OpEvent& event,
+                                            const ExecutionView& view);
   Location located(const Access& access) const;
   void report(const OpEvent& event, const Access& now, const Access& before,
               const ExecutionView& view, FindingSink& sink);
