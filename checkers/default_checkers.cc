@@ -1,5 +1,6 @@
 // The checkers every exploration runs: one row per checker.
 #include "deadlock/global_deadlock.h"
+#include "deadlock/partial_deadlock.h"
 #include "lockstep/checker.h"
 #include "race/race_checker.h"
 
@@ -8,6 +9,7 @@ namespace lockstep {
 std::vector<std::unique_ptr<Checker>> make_default_checkers() {
   std::vector<std::unique_ptr<Checker>> checkers;
   checkers.push_back(std::make_unique<checkers::GlobalDeadlock>());
+  checkers.push_back(std::make_unique<checkers::PartialDeadlock>());
   checkers.push_back(std::make_unique<checkers::RaceChecker>());
   return checkers;
 }

@@ -1,5 +1,7 @@
 #include "deadlock/global_deadlock.h"
 
+#include "deadlock/partial_deadlock.h"
+
 #include <algorithm>
 #include <string>
 
@@ -58,6 +60,7 @@ void GlobalDeadlock::on_all_blocked(const ExecutionView& view, FindingSink& sink
       finding.locations.push_back(view.pending_location(t));
     }
     text += "t" + std::to_string(cycle.front());
+    finding.dot = wait_for_dot(cycle, view);
     if (cycle.size() == 1) {
       finding.kind = FindingKind::kSelfDeadlock;
       finding.message = "t" + std::to_string(cycle.front()) + " waits for " +

@@ -332,8 +332,15 @@ void Execution::abort_current() {
 }
 
 // The cold paths of point(), out of line so the hot path keeps a small frame.
-bool Execution::leave_point() {
-  if (std::uncaught_exceptions() == 0) abort_current();
+bool Execution::leave_point(OpKind op) {
+  // Releases and notifications are what destructors do (std::scoped_lock,
+  // std::unique_lock, RAII notifiers), and destructors are noexcept: an
+  // Abort thrown there would terminate the process. Those points return false (the
+  // primitive skips its effect) and the thread unwinds at its next scheduling point,
+  // or simply ends.
+  const bool maybe_in_destructor = op == OpKind::kRelease || op == OpKind::kReleaseShared ||
+                                   op == OpKind::kNotifyOne || op == OpKind::kNotifyAll;
+  if (std::uncaught_exceptions() == 0 && !maybe_in_destructor) abort_current();
   return false;
 }
 
@@ -364,7 +371,7 @@ void Execution::park_abandoned(const Heartbeat& beat) {
 bool Execution::point(ModelObject* object, OpKind op, Wait wait,
                       const SourceLocation& location) {
   const TsanIgnoreScope ignore;
-  if (aborting_) [[unlikely]] return leave_point();
+  if (aborting_) [[unlikely]] return leave_point(op);
   LogicalThread& me = *threads_[current_];
   me.op = op;
   me.wait = wait;
@@ -387,15 +394,15 @@ bool Execution::point(ModelObject* object, OpKind op, Wait wait,
   std::uint32_t next = pick_next();
   if (pending_[me.id].blocked) [[unlikely]] {
     on_block(me.id);
-    if (aborting_) return leave_point();
+    if (aborting_) return leave_point(op);
   }
   if (next == kNoThread) [[unlikely]] {
     if (!aborting_) on_all_blocked();
-    return leave_point();
+    return leave_point(op);
   }
   if (next != me.id) switch_to(&me, next);
   // Picked (or resumed to unwind).
-  if (aborting_) [[unlikely]] return leave_point();
+  if (aborting_) [[unlikely]] return leave_point(op);
   me.op = OpKind::kNone;
   pending_[me.id].op = OpKind::kNone;
   if (wait == Wait::kTimed) return object->ready(me.id, op);
@@ -404,13 +411,15 @@ bool Execution::point(ModelObject* object, OpKind op, Wait wait,
 
 void Execution::emit(OpEvent& event, ModelObject* object) {
   const TsanIgnoreScope ignore;
+  // While the execution unwinds, threads may still run a little user code (see
+  // leave_point): what they do is not part of the execution any more.
+  if (aborting_) [[unlikely]] return;
   event.thread = current_;
   event.step = step_;
   if (object != nullptr) {
     event.object = object->bind(*this);
     event.object_kind = object->kind();
   }
-  const bool was_aborting = aborting_;
   for (Checker* checker : event_checkers_) checker->on_event(event, *this, *this);
   if (config_->record_trace) [[unlikely]] {
     trace_.push_back(event);
@@ -419,13 +428,17 @@ void Execution::emit(OpEvent& event, ModelObject* object) {
   }
   // A checker ended the execution (report_fatal): unwind this thread now, unless it is
   // unwinding already or has finished (its end event; finish_current unwinds the rest).
-  if (aborting_ && !was_aborting) [[unlikely]] {
+  if (aborting_) [[unlikely]] {
     if (std::uncaught_exceptions() == 0 && !threads_[current_]->finished) abort_current();
   }
 }
 
 void Execution::report(Finding finding, bool fatal) {
   const TsanIgnoreScope ignore;
+  if (aborting_) [[unlikely]] {  // a thread still running while the execution unwinds
+    if (std::uncaught_exceptions() == 0) abort_current();
+    return;
+  }
   findings_.push_back(std::move(finding));
   if (!fatal) return;
   begin_abort();

@@ -153,6 +153,9 @@ class Execution final : public ExecutionView, private FindingSink {
   Location pending_location(std::uint32_t thread) const override;
   std::vector<std::uint32_t> waits_for(std::uint32_t thread) const override;
   std::string object_name(std::uint32_t object) const override;
+  ObjectKind object_kind(std::uint32_t object) const override {
+    return object == 0 || object > objects_.size() ? ObjectKind::kNone : objects_[object - 1].kind;
+  }
   std::string object_state(std::uint32_t object) const override;
   SourceLocation object_declared(std::uint32_t object) const override;
   std::uint64_t step() const override { return step_; }
@@ -171,7 +174,7 @@ class Execution final : public ExecutionView, private FindingSink {
   // Cold paths of point(): leaving it while the execution ends (throws Abort to unwind
   // the thread unless it is already unwinding; then returns false), the call stack of a
   // traced re-run, the step bound.
-  [[gnu::noinline, gnu::cold]] bool leave_point();
+  [[gnu::noinline, gnu::cold]] bool leave_point(OpKind op);
   [[gnu::noinline, gnu::cold]] void record_call_stack(LogicalThread& me, const SourceLocation& location);
   [[gnu::noinline, gnu::cold]] void report_step_bound(std::uint32_t thread, const SourceLocation& location);
   [[gnu::noinline, gnu::cold]] void park_abandoned(const Heartbeat& beat);

@@ -34,6 +34,7 @@ class ExecutionView {
   virtual std::vector<std::uint32_t> waits_for(std::uint32_t thread) const = 0;
   // "Mutex m1" / "Mutex#3": the object's name for reports; its kind; its state text.
   virtual std::string object_name(std::uint32_t object) const = 0;
+  virtual ObjectKind object_kind(std::uint32_t object) const = 0;  // kNone for 0
   virtual std::string object_state(std::uint32_t object) const = 0;
   virtual SourceLocation object_declared(std::uint32_t object) const = 0;
   virtual std::uint64_t step() const = 0;
