@@ -44,8 +44,9 @@ using Millis = std::chrono::milliseconds;
 
 // X(field, C++ type, OptionType, default, choices ("a|b", or ""), description)
 #define LOCKSTEP_OPTION_TABLE(X)                                                        \
-  X(strategy, std::string, kChoice, "random", "random|replay",                          \
-    "search strategy; replay re-runs the schedule in `replay`")                         \
+  X(strategy, std::string, kChoice, "random", "random|replay|choices",                  \
+    "search strategy; replay re-runs the schedule in `replay`; choices runs the list in " \
+    "`choices` once (rapidcheck's schedule generator)")                                 \
   X(seed, std::uint64_t, kUint, 1, "", "seed of the strategy's random choices")         \
   X(executions, std::uint64_t, kUint, 1000, "",                                         \
     "stop after this many executions (0: no limit; then set time-budget)")              \
@@ -70,7 +71,10 @@ using Millis = std::chrono::milliseconds;
     "OS threads running executions in parallel (1..16); the report does not depend on it") \
   X(shard, Shard, kShard, Shard{}, "",                                                  \
     "run only shard i of n (i/n) of the execution indices; LOCKSTEP_TEST takes it from "  \
-    "GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS")
+    "GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS")                                               \
+  X(choices, std::string, kText, "", "",                                                \
+    "strategy=choices: comma-separated choices, each an index into the runnable threads " \
+    "from the current one on (0: no switch); out of range wraps, missing ones are 0")
 
 // Thrown for an unknown key or a bad value. what() names the problem and lists the
 // valid keys or values.
