@@ -6,6 +6,8 @@
 //                       strategy; items = executions
 //   BM_Catalog/<name>   each registered catalog scenario (its own options, all
 //                       executions run: stop-on-finding=false); items = executions
+//   BM_Workers/<name>/N the same with option workers=N (1 and 2): the speed-up of
+//                       parallel workers is the ratio of the two rates
 // The explorations run on a worker OS thread, so every benchmark is timed in real time
 // and reports the process's CPU time beside it. At the end the console output shows
 // issue 2's targets computed from this run (targets_reporter.h). docs/performance.md
@@ -132,11 +134,39 @@ void BM_Catalog(benchmark::State& state, const lockstep::ScenarioInfo* scenario)
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kExtra));
 }
 
+// As BM_Catalog, with the search's executions spread over state.range(0) workers.
+void BM_Workers(benchmark::State& state, const lockstep::ScenarioInfo* scenario) {
+  constexpr std::uint64_t kBase = 2000;
+  constexpr std::uint64_t kExtra = 40000;
+  lockstep::Options options;
+  options.apply(scenario->options);
+  options.progress = "off";
+  options.stop_on_finding = false;
+  options.workers = static_cast<std::uint64_t>(state.range(0));
+  const auto search = [&](std::uint64_t executions) {
+    options.executions = executions;
+    const auto start = std::chrono::steady_clock::now();
+    lockstep::explore_exactly(scenario->body, options, scenario->name);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  for (auto _ : state) {
+    const double base = search(kBase);
+    state.SetIterationTime(search(kBase + kExtra) - base);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kExtra));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   for (const lockstep::ScenarioInfo& scenario : lockstep::scenarios()) {
     benchmark::RegisterBenchmark(("BM_Catalog/" + scenario.name).c_str(), BM_Catalog, &scenario)
+        ->Unit(benchmark::kMillisecond)
+        ->UseManualTime();
+    benchmark::RegisterBenchmark(("BM_Workers/" + scenario.name).c_str(), BM_Workers, &scenario)
+        ->ArgName("workers")
+        ->Arg(1)
+        ->Arg(2)
         ->Unit(benchmark::kMillisecond)
         ->UseManualTime();
   }

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include <ostream>
 #include <thread>
 
+#include "runtime/parallel_search.h"
 #include "runtime/search.h"
 
 namespace lockstep {
@@ -40,8 +42,7 @@ struct Shared {
   Result result;
 };
 
-Result stalled_result(Shared& shared, const std::string& name) {
-  const Heartbeat& beat = shared.progress.heartbeat;
+Result stalled_result(Shared& shared, const Heartbeat& beat, const std::string& name) {
   Finding finding;
   finding.kind = FindingKind::kStalled;
   finding.threads = {beat.thread.load(std::memory_order_relaxed)};
@@ -54,7 +55,7 @@ Result stalled_result(Shared& shared, const std::string& name) {
                     "ms without reaching a scheduling point; its last scheduling point was " +
                     where.short_text() + " (step " +
                     std::to_string(beat.step.load(std::memory_order_relaxed)) + ", execution " +
-                    std::to_string(shared.progress.executions.load(std::memory_order_relaxed)) + ")";
+                    std::to_string(shared.progress.executions()) + ")";
   finding.details =
       "likely causes: a real std::mutex, sleep, I/O or std::thread inside the scenario; a "
       "loop that spins on memory lockstep does not see (use lockstep::Atomic or Shared, or "
@@ -64,7 +65,7 @@ Result stalled_result(Shared& shared, const std::string& name) {
   report.strategy = shared.request.options.strategy;
   report.seed = shared.request.options.seed;
   report.findings.push_back(std::move(finding));
-  report.stats.executions = shared.progress.executions.load(std::memory_order_relaxed) + 1;
+  report.stats.executions = shared.progress.executions() + 1;
   report.stats.failing_executions = 1;
   return Result(Verdict::kFailed, std::move(report));
 }
@@ -74,7 +75,7 @@ void print_progress(const Shared& shared, std::chrono::steady_clock::duration el
   const auto& options = shared.request.options;
   std::fprintf(stderr, "lockstep: %s: %llu executions in %.1fs (%s, seed %llu)\n",
                shared.request.name.c_str(),
-               static_cast<unsigned long long>(shared.progress.executions.load(std::memory_order_relaxed)),
+               static_cast<unsigned long long>(shared.progress.executions()),
                seconds, options.strategy.c_str(), static_cast<unsigned long long>(options.seed));
 }
 
@@ -89,7 +90,7 @@ Result run_watched(std::shared_ptr<Shared> shared) {
     }
     // Abandoned as stalled, then unstuck: the caller has moved on and reported; never
     // touch the shared state again.
-    while (shared->progress.heartbeat.abandoned.load(std::memory_order_relaxed)) pause();
+    while (shared->progress.abandoned.load(std::memory_order_relaxed)) pause();
     std::lock_guard lock(shared->mutex);
     shared->result = std::move(result);
     shared->done = true;
@@ -100,25 +101,34 @@ Result run_watched(std::shared_ptr<Shared> shared) {
   const bool progress_auto = options.progress == "auto";
   const auto start = std::chrono::steady_clock::now();
   auto last_print = start;
-  std::uint64_t last_beats = ~std::uint64_t{0};
-  auto last_change = start;
+  // Each worker of the search is watched on its own: one stalled worker is caught even
+  // while the others make progress.
+  std::array<std::uint64_t, kMaxWorkers> last_beats;
+  last_beats.fill(~std::uint64_t{0});
+  std::array<std::chrono::steady_clock::time_point, kMaxWorkers> last_change;
+  last_change.fill(start);
   const auto tick = std::chrono::milliseconds(50);
 
   std::unique_lock lock(shared->mutex);
   while (!shared->done_cv.wait_for(lock, tick, [&] { return shared->done; })) {
     const auto now = std::chrono::steady_clock::now();
-    const std::uint64_t beats = shared->progress.heartbeat.beats.load(std::memory_order_relaxed) +
-                                shared->progress.executions.load(std::memory_order_relaxed);
-    if (beats != last_beats) {
-      last_beats = beats;
-      last_change = now;
-    } else if (options.stall_timeout.count() != 0 &&
-               shared->progress.heartbeat.in_execution.load(std::memory_order_relaxed) &&
-               now - last_change >= options.stall_timeout) {
-      shared->progress.heartbeat.abandoned.store(true, std::memory_order_relaxed);
-      lock.unlock();
-      worker.detach();
-      return stalled_result(*shared, shared->request.name);
+    const std::size_t active = shared->progress.active.load(std::memory_order_relaxed);
+    for (std::size_t w = 0; w < active; ++w) {
+      WorkerProgress& watched = shared->progress.workers[w];
+      const std::uint64_t beats = watched.heartbeat.beats.load(std::memory_order_relaxed) +
+                                  watched.executions.load(std::memory_order_relaxed);
+      if (beats != last_beats[w]) {
+        last_beats[w] = beats;
+        last_change[w] = now;
+      } else if (options.stall_timeout.count() != 0 &&
+                 watched.heartbeat.in_execution.load(std::memory_order_relaxed) &&
+                 now - last_change[w] >= options.stall_timeout) {
+        shared->progress.abandoned.store(true, std::memory_order_relaxed);
+        watched.heartbeat.abandoned.store(true, std::memory_order_relaxed);
+        lock.unlock();
+        worker.detach();
+        return stalled_result(*shared, watched.heartbeat, shared->request.name);
+      }
     }
     const bool show = progress_on || (progress_auto && now - start >= std::chrono::seconds(2));
     if (show && now - last_print >= std::chrono::seconds(2)) {
@@ -167,6 +177,7 @@ Result explore_exactly(std::function<void()> body, const Options& given, std::st
     }
     make_strategy(options);  // validates the strategy name before any thread starts
     internal::parse_racy_keys(options.racy_variables);
+    internal::check_workers(options);
     request.semantics = internal::semantics_of(options);
   } catch (const std::invalid_argument& error) {
     return Result(Verdict::kError, Report{}, error.what());

@@ -118,7 +118,23 @@ void parse_into(std::string& out, std::string_view key, std::string_view text, O
   out = std::string(text);
 }
 
+// "i/n" with i < n, both decimal; anything else is an error.
+void parse_into(Shard& out, std::string_view key, std::string_view text, OptionType,
+                std::string_view) {
+  constexpr std::string_view want = "i/n with 0 <= i < n, such as 0/4";
+  const std::size_t slash = text.find('/');
+  if (slash == std::string_view::npos) bad_value(key, text, want);
+  Shard shard;
+  shard.index = parse_uint(key, text.substr(0, slash), want);
+  shard.count = parse_uint(key, text.substr(slash + 1), want);
+  if (shard.count == 0 || shard.index >= shard.count) bad_value(key, text, want);
+  out = shard;
+}
+
 std::string format(std::uint64_t value) { return std::to_string(value); }
+std::string format(const Shard& value) {
+  return std::to_string(value.index) + "/" + std::to_string(value.count);
+}
 std::string format(bool value) { return value ? "true" : "false"; }
 std::string format(const std::string& value) { return value; }
 std::string format(Millis value) {
@@ -148,6 +164,7 @@ std::string type_name(OptionType type) {
     case OptionType::kText: return "text";
     case OptionType::kDuration: return "duration";
     case OptionType::kBytes: return "size";
+    case OptionType::kShard: return "i/n";
   }
   return "?";
 }

@@ -11,6 +11,7 @@
 #include "lockstep/schedule.h"
 #include "report/symbolizer.h"
 #include "runtime/check.h"
+#include "runtime/parallel_search.h"
 #include "strategies/replay.h"
 
 namespace lockstep::internal {
@@ -188,126 +189,104 @@ void apply_semantics(Options& options, const std::string& semantics) {
   }
 }
 
+std::string semantics_with_racy(const SearchRequest& request, const std::vector<std::uint32_t>& racy) {
+  if (shared_points_of(request.options) != SharedPoints::kRacy ||
+      racy == parse_racy_keys(request.options.racy_variables)) {
+    return request.semantics;
+  }
+  Options with_racy = request.options;
+  with_racy.racy_variables = format_racy_keys(racy);
+  return semantics_of(with_racy);
+}
+
+void learn_racy(std::vector<std::uint32_t>& racy, const std::vector<std::uint32_t>& found) {
+  if (found.empty()) return;
+  racy.insert(racy.end(), found.begin(), found.end());
+  std::sort(racy.begin(), racy.end());
+  racy.erase(std::unique(racy.begin(), racy.end()), racy.end());
+}
+
+Report failure_report(const SearchRequest& request, Execution& ex, const ExecutionConfig& config,
+                      std::uint64_t index) {
+  const std::string semantics =
+      config.racy != nullptr ? semantics_with_racy(request, *config.racy) : request.semantics;
+  Schedule schedule{request.name, ex.threads_created(), semantics, ex.choices()};
+  std::vector<Finding> findings = ex.findings();
+  Replay replay(schedule.choices);
+  ExecutionConfig rerun = config;
+  rerun.strategy = &replay;
+  rerun.record_trace = true;
+  replay.begin_execution(0);
+  ex.run(request.body, rerun);
+  if (!ex.replay_error().empty() || !same_failures(findings, ex.findings())) {
+    findings = {nondeterminism_finding(findings, ex)};
+  } else {
+    findings = ex.findings();  // the traced re-run's: their locations carry call stacks
+  }
+  return make_report(request, ex, std::move(findings), std::move(schedule), index);
+}
+
+Report passed_report(const SearchRequest& request, const Statistics& stats) {
+  Report report;
+  report.scenario = request.name;
+  report.strategy = request.options.strategy;
+  report.seed = request.options.seed;
+  report.stats = stats;
+  return report;
+}
+
+// Re-runs the schedule of a replay token once (the search proper is run_workers).
 Result run_search(const SearchRequest& request, SearchProgress& progress) {
   const Options& options = request.options;
-  const bool replaying = options.strategy == "replay";
+  if (options.strategy != "replay") return run_workers(request, progress);
   std::unique_ptr<Strategy> strategy = make_strategy(options);
   StackPool stacks(options.stack_size);
   Execution ex(stacks);
   std::vector<std::unique_ptr<Checker>> checkers = make_default_checkers();
 
-  ExecutionConfig config;
+  ExecutionConfig config = execution_config(options);
+  const std::vector<std::uint32_t> racy = parse_racy_keys(options.racy_variables);
+  config.racy = &racy;
   config.strategy = strategy.get();
   for (auto& checker : checkers) config.checkers.push_back(checker.get());
-  config.max_steps = options.max_steps;
-  config.shared_points = shared_points_of(options);
-  // Variables found racy so far (shared-points=racy): their accesses are scheduling
-  // points in later executions. A failing execution's token records the set it ran with.
-  std::vector<std::uint32_t> racy = parse_racy_keys(options.racy_variables);
-  config.racy = &racy;
-  auto semantics_now = [&] {
-    if (config.shared_points != SharedPoints::kRacy || racy.empty()) return request.semantics;
-    Options with_racy = options;
-    with_racy.racy_variables = format_racy_keys(racy);
-    return semantics_of(with_racy);
-  };
-  config.spurious_wakeups = options.spurious_wakeups;
-  config.record_trace = replaying;
-  config.heartbeat = &progress.heartbeat;
+  config.record_trace = true;
+  config.heartbeat = &progress.workers[0].heartbeat;
 
   Statistics stats;
-  std::optional<Report> first;
-  const auto start = std::chrono::steady_clock::now();
-  for (std::uint64_t i = 0;; ++i) {
-    if (options.executions != 0 && i >= options.executions) break;
-    if (options.time_budget.count() != 0 &&
-        std::chrono::steady_clock::now() - start >= options.time_budget) {
-      break;
-    }
-    if (!strategy->begin_execution(i)) {
-      stats.exhausted = true;
-      break;
-    }
-    config.index = i;
-    ex.run(request.body, config);
-    strategy->end_execution(ex.steps());
-    ++stats.executions;
-    stats.steps += ex.steps();
-    progress.executions.store(stats.executions, std::memory_order_relaxed);
+  strategy->begin_execution(0);
+  ex.run(request.body, config);
+  strategy->end_execution(ex.steps());
+  stats.executions = 1;
+  stats.steps = ex.steps();
+  progress.workers[0].executions.store(1, std::memory_order_relaxed);
 
-    // Built only for the executions that need it: copying the choices of every passing
-    // execution would cost an allocation per execution.
-    auto schedule_of_run = [&] {
-      return Schedule{request.name, ex.threads_created(), semantics_now(), ex.choices()};
-    };
-    if (replaying) {
-      const Schedule schedule = schedule_of_run();
-      std::string error = ex.replay_error();
-      if (error.empty() && schedule.threads != Schedule::parse(options.replay).threads) {
-        error = "replay token was recorded with " +
-                std::to_string(Schedule::parse(options.replay).threads) +
-                " threads, but this execution created " + std::to_string(schedule.threads);
-      }
-      if (error.empty()) {
-        try {
-          static_cast<Replay&>(*strategy).check_consumed();
-        } catch (const TokenError& e) {
-          error = e.what();
-        }
-      }
-      if (!error.empty()) return Result(Verdict::kError, Report{}, error);
-      Report report = make_report(request, ex, ex.findings(), schedule, i);
-      report.stats = stats;
-      const bool failed = report.failed();
-      return Result(failed ? Verdict::kFailed : Verdict::kPassed, std::move(report));
-    }
-    // Racy variables found now count from the next execution on (after this one's
-    // report, whose re-run must see the set this execution ran with).
-    const std::vector<std::uint32_t> racy_found = ex.racy_found();
-    auto learn_racy = [&] {
-      if (racy_found.empty()) return;
-      racy.insert(racy.end(), racy_found.begin(), racy_found.end());
-      std::sort(racy.begin(), racy.end());
-      racy.erase(std::unique(racy.begin(), racy.end()), racy.end());
-    };
-    if (ex.findings().empty()) {
-      learn_racy();
-      continue;
-    }
-    ++stats.failing_executions;
-    if (first) {
-      learn_racy();
-      continue;  // only the first failure gets a report
-    }
-
-    // Re-run the failing schedule: the determinism check, and the recorded trace.
-    Schedule schedule = schedule_of_run();
-    std::vector<Finding> findings = ex.findings();
-    Replay replay(schedule.choices);
-    ExecutionConfig rerun = config;
-    rerun.strategy = &replay;
-    rerun.record_trace = true;
-    replay.begin_execution(0);
-    ex.run(request.body, rerun);
-    if (!ex.replay_error().empty() || !same_failures(findings, ex.findings())) {
-      findings = {nondeterminism_finding(findings, ex)};
-    } else {
-      findings = ex.findings();  // the traced re-run's: their locations carry call stacks
-    }
-    first = make_report(request, ex, std::move(findings), std::move(schedule), i);
-    learn_racy();
-    if (options.stop_on_finding) break;
+  const Schedule schedule{request.name, ex.threads_created(), request.semantics, ex.choices()};
+  const Schedule recorded = Schedule::parse(options.replay);
+  std::string error = ex.replay_error();
+  if (error.empty() && schedule.threads != recorded.threads) {
+    error = "replay token was recorded with " + std::to_string(recorded.threads) +
+            " threads, but this execution created " + std::to_string(schedule.threads);
   }
-  if (first) {
-    first->stats = stats;
-    return Result(Verdict::kFailed, std::move(*first));
+  if (error.empty()) {
+    try {
+      static_cast<Replay&>(*strategy).check_consumed();
+    } catch (const TokenError& e) {
+      error = e.what();
+    }
   }
-  Report report;
-  report.scenario = request.name;
-  report.strategy = options.strategy;
-  report.seed = options.seed;
+  if (!error.empty()) return Result(Verdict::kError, Report{}, error);
+  Report report = make_report(request, ex, ex.findings(), schedule, 0);
   report.stats = stats;
-  return Result(Verdict::kPassed, std::move(report));
+  const bool failed = report.failed();
+  return Result(failed ? Verdict::kFailed : Verdict::kPassed, std::move(report));
+}
+
+ExecutionConfig execution_config(const Options& options) {
+  ExecutionConfig config;
+  config.max_steps = options.max_steps;
+  config.shared_points = shared_points_of(options);
+  config.spurious_wakeups = options.spurious_wakeups;
+  return config;
 }
 
 }  // namespace lockstep::internal

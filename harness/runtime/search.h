@@ -3,6 +3,7 @@
 // into a Report.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -13,10 +14,29 @@
 
 namespace lockstep::internal {
 
-// Counters the watchdog/progress thread reads while the search runs.
-struct SearchProgress {
+// The most worker OS threads one search runs (option workers).
+inline constexpr std::size_t kMaxWorkers = 16;
+
+// One worker's counters, on a cache line of its own: each worker writes its heartbeat
+// at every scheduling point, and sharing a line would make the workers stall each other.
+struct alignas(64) WorkerProgress {
   Heartbeat heartbeat;
   std::atomic<std::uint64_t> executions{0};
+};
+
+// Counters the watchdog/progress thread reads while the search runs.
+struct SearchProgress {
+  std::array<WorkerProgress, kMaxWorkers> workers;
+  std::atomic<std::size_t> active{1};  // workers in use: workers[0, active)
+  // Set by the watchdog when it gives up on a stalled worker: the other workers stop
+  // taking executions, and nothing touches the caller's state any more.
+  std::atomic<bool> abandoned{false};
+
+  std::uint64_t executions() const {
+    std::uint64_t total = 0;
+    for (const WorkerProgress& worker : workers) total += worker.executions.load(std::memory_order_relaxed);
+    return total;
+  }
 };
 
 struct SearchRequest {
@@ -28,6 +48,18 @@ struct SearchRequest {
 
 Result run_search(const SearchRequest& request, SearchProgress& progress);
 
+// The report of a failing execution that just ran on `ex` with `config` (execution
+// `index`): re-runs its schedule (the determinism check, with the trace recorded) and
+// builds the report. Statistics are left for the caller.
+Report failure_report(const SearchRequest& request, Execution& ex, const ExecutionConfig& config,
+                      std::uint64_t index);
+
+// The per-execution settings `options` asks for (no strategy, checkers or heartbeat).
+ExecutionConfig execution_config(const Options& options);
+
+// The report of a search that found nothing.
+Report passed_report(const SearchRequest& request, const Statistics& stats);
+
 // The one line that reproduces a failure (see set_reproduce_formatter).
 std::string reproduce_line(const std::string& name, const std::string& token);
 
@@ -36,6 +68,8 @@ std::string reproduce_line(const std::string& name, const std::string& token);
 std::string semantics_of(const Options& options);
 // The keys of option racy-variables ("1a2b3c4d.00ff00ff"), sorted. Throws OptionError.
 std::vector<std::uint32_t> parse_racy_keys(const std::string& text);
+// Adds the keys an execution found racy (Execution::racy_found) to a sorted set.
+void learn_racy(std::vector<std::uint32_t>& racy, const std::vector<std::uint32_t>& found);
 // Applies a token's semantics field to `options`. Throws TokenError.
 void apply_semantics(Options& options, const std::string& semantics);
 

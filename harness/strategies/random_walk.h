@@ -13,6 +13,7 @@ class RandomWalk final : public Strategy {
   std::uint32_t pick(std::span<const std::uint32_t> runnable, std::uint32_t current,
                      const PickContext& context) override;
   std::uint32_t random(std::uint32_t bound, const PickContext& context) override;
+  bool indexed() const override { return true; }
 
  private:
   std::uint64_t seed_;

@@ -11,11 +11,21 @@
 // LOCKSTEP_TEST_F builds a fresh fixture (constructor, SetUp, body, TearDown) for
 // every execution, so state is never carried from one execution to the next.
 // Options: the test's own, then LOCKSTEP_OPTIONS, then LOCKSTEP_REPLAY.
+//
+// Sharding: a binary that uses these macros takes GoogleTest's sharding environment
+// (GTEST_SHARD_INDEX=i, GTEST_TOTAL_SHARDS=n, as set by CI runners and distributed test
+// executors) over before main and removes it, so GoogleTest runs every test in every
+// shard; each exploration then runs only its shard i/n of the execution indices
+// (option shard; a shard other than 0/1 in the test's options, or one in
+// LOCKSTEP_OPTIONS, wins). The
+// shards together explore exactly what one unsharded run would. Plain TESTs in the
+// same binary run in every shard.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "lockstep/explore.h"
@@ -28,6 +38,9 @@ namespace lockstep::testing {
 Result run_as_test(std::function<void()> body, const Options& options = {});
 // Same, with options given as "key=value ..." text (a bad text fails the test).
 Result run_as_test(std::function<void()> body, const char* options_text);
+
+// The shard taken from GTEST_SHARD_INDEX / GTEST_TOTAL_SHARDS, if they were set.
+std::optional<Shard> gtest_shard();
 
 // "Suite.Name" of the running GoogleTest test, or "" outside one.
 std::string current_test_name();

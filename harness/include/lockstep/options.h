@@ -28,14 +28,25 @@ enum class OptionType : std::uint8_t {
   kText,      // free text (a replay token)
   kDuration,  // 250ms, 10s, 2m; a bare number is milliseconds; 0 means "no limit"
   kBytes,     // 65536, 256k, 1m
+  kShard,     // i/n with i < n: this process's share of the execution indices
+};
+
+// Shard `index` of `count`: for strategies whose executions are independent (random),
+// the shard runs the execution indices i with i % count == index, so the shards
+// together run exactly the executions of the unsharded search. 0/1 means unsharded.
+struct Shard {
+  std::uint64_t index = 0;
+  std::uint64_t count = 1;
+  friend bool operator==(const Shard&, const Shard&) = default;
 };
 
 using Millis = std::chrono::milliseconds;
 
 // X(field, C++ type, OptionType, default, choices ("a|b", or ""), description)
 #define LOCKSTEP_OPTION_TABLE(X)                                                        \
-  X(strategy, std::string, kChoice, "random", "random|replay",                          \
-    "search strategy; replay re-runs the schedule in `replay`")                         \
+  X(strategy, std::string, kChoice, "random", "random|replay|choices",                  \
+    "search strategy; replay re-runs the schedule in `replay`; choices runs the list in " \
+    "`choices` once (rapidcheck's schedule generator)")                                 \
   X(seed, std::uint64_t, kUint, 1, "", "seed of the strategy's random choices")         \
   X(executions, std::uint64_t, kUint, 1000, "",                                         \
     "stop after this many executions (0: no limit; then set time-budget)")              \
@@ -59,7 +70,15 @@ using Millis = std::chrono::milliseconds;
   X(progress, std::string, kChoice, "auto", "auto|on|off",                              \
     "progress lines on stderr during long searches (auto: when stderr is a terminal "   \
     "or the search runs longer than 2s)")                                               \
-  X(replay, std::string, kText, "", "", "replay token to re-run (LOCKSTEP_REPLAY)")
+  X(replay, std::string, kText, "", "", "replay token to re-run (LOCKSTEP_REPLAY)")     \
+  X(workers, std::uint64_t, kUint, 1, "",                                               \
+    "OS threads running executions in parallel (1..16); the report does not depend on it") \
+  X(shard, Shard, kShard, Shard{}, "",                                                  \
+    "run only shard i of n (i/n) of the execution indices; LOCKSTEP_TEST takes it from "  \
+    "GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS")                                               \
+  X(choices, std::string, kText, "", "",                                                \
+    "strategy=choices: comma-separated choices, each an index into the runnable threads " \
+    "from the current one on (0: no switch); out of range wraps, missing ones are 0")
 
 // Thrown for an unknown key or a bad value. what() names the problem and lists the
 // valid keys or values.

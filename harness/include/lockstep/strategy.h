@@ -50,6 +50,11 @@ class Strategy {
   virtual std::uint32_t random(std::uint32_t bound, const PickContext& context) = 0;
   // Called once the execution has ended (steps taken), for strategies that learn.
   virtual void end_execution(std::uint64_t steps) { (void)steps; }
+  // True when execution i's choices depend only on the options, i, and what this
+  // instance learned from the executions it was given before: the search may then
+  // split the executions between instances (lanes, shards, workers; see
+  // runtime/parallel_search.h). False for strategies that walk a tree in order.
+  virtual bool indexed() const { return false; }
 };
 
 // Builds the strategy named by options.strategy. Throws OptionError for unknown names.

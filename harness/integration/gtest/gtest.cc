@@ -2,6 +2,8 @@
 
 #include <gtest/gtest-spi.h>
 
+#include <cstdlib>
+#include <optional>
 #include <vector>
 
 #include "lockstep/assert.h"
@@ -38,7 +40,32 @@ class FailureRouter : public ::testing::ScopedFakeTestPartResultReporter {
   ::testing::TestPartResultArray outside_;
 };
 
+// GoogleTest's sharding environment, taken over before main (see gtest.h): GoogleTest
+// would run each test in one shard only; lockstep instead runs every test in every
+// shard and splits each exploration's executions. Read during static initialisation,
+// while the process has one thread, so unsetenv is safe.
+std::optional<Shard> take_gtest_shard() {
+  const char* index = std::getenv("GTEST_SHARD_INDEX");
+  const char* total = std::getenv("GTEST_TOTAL_SHARDS");
+  if (index == nullptr || total == nullptr) return std::nullopt;
+  std::optional<Shard> shard;
+  try {
+    Options parsed;
+    parsed.set("shard", std::string(index) + "/" + total);
+    shard = parsed.shard;
+  } catch (const OptionError&) {
+    return std::nullopt;  // left to GoogleTest, which reports a malformed environment
+  }
+  unsetenv("GTEST_SHARD_INDEX");
+  unsetenv("GTEST_TOTAL_SHARDS");
+  return shard;
+}
+
+const std::optional<Shard> kGtestShard = take_gtest_shard();
+
 }  // namespace
+
+std::optional<Shard> gtest_shard() { return kGtestShard; }
 
 struct ScopedFailureCapture::Impl {
   FailureRouter router;
@@ -66,10 +93,12 @@ std::string current_test_name() {
 
 Result run_as_test(std::function<void()> body, const Options& options) {
   set_reproduce_formatter(&gtest_reproduce);
+  Options sharded = options;
+  if (sharded.shard == Shard{} && kGtestShard) sharded.shard = *kGtestShard;
   Result result;
   {
     ScopedFailureCapture capture;
-    result = explore(std::move(body), options, current_test_name());
+    result = explore(std::move(body), sharded, current_test_name());
   }
   if (!result) ADD_FAILURE() << result;
   return result;
