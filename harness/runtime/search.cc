@@ -8,6 +8,7 @@
 #include "lockstep/schedule.h"
 #include "report/symbolizer.h"
 #include "runtime/check.h"
+#include "runtime/shrink.h"
 #include "strategies/replay.h"
 
 namespace lockstep::internal {
@@ -112,6 +113,43 @@ Finding nondeterminism_finding(const std::vector<Finding>& first, const Executio
   return finding;
 }
 
+// Shrinks the failing `schedule` (see runtime/shrink.h) and re-runs the result with
+// `traced` so `ex` holds its trace for the report. `untraced` are the findings of the
+// failing execution. Returns the traced run's findings; fills in the report's schedule
+// fields (steps, preemptions, shrink statistics).
+std::vector<Finding> shrink_failure(const SearchRequest& request, Execution& ex,
+                                    const ExecutionConfig& traced,
+                                    const std::vector<Finding>& untraced, Schedule& schedule,
+                                    Report& sizes) {
+  ExecutionConfig quiet = traced;
+  quiet.record_trace = false;
+  ShrinkResult shrunk = shrink_schedule(ex, request.body, quiet, untraced, schedule.choices,
+                                        request.options.shrink_runs);
+  auto run_traced = [&](const std::vector<std::uint32_t>& choices) {
+    Replay replay(choices);
+    PreemptionCounter counted(replay);
+    ExecutionConfig rerun = traced;
+    rerun.strategy = &counted;
+    counted.begin_execution(0);
+    ex.run(request.body, rerun);
+    sizes.steps = ex.steps();
+    sizes.preemptions = counted.preemptions();
+    return ex.replay_error().empty() && same_failures(untraced, ex.findings());
+  };
+  // A scenario that is nondeterministic only now and then may not reproduce the shrunk
+  // schedule: the report then shows the original one (whose re-run just succeeded).
+  if (!shrunk.reproduced || !run_traced(shrunk.choices)) {
+    run_traced(schedule.choices);
+  } else {
+    schedule.choices = std::move(shrunk.choices);
+    schedule.threads = ex.threads_created();
+    sizes.shrink_runs = shrunk.runs;
+    sizes.unshrunk_preemptions = shrunk.original_preemptions;
+    sizes.unshrunk_steps = shrunk.original_steps;
+  }
+  return ex.findings();
+}
+
 }  // namespace
 
 std::string semantics_of(const Options& options) {
@@ -164,6 +202,8 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
   config.shared_points = shared_points_of(options);
   config.spurious_wakeups = options.spurious_wakeups;
   config.record_trace = replaying;
+  PreemptionCounter counted_replay(*strategy);
+  if (replaying) config.strategy = &counted_replay;
   config.heartbeat = &progress.heartbeat;
 
   Statistics stats;
@@ -209,6 +249,8 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
       if (!error.empty()) return Result(Verdict::kError, Report{}, error);
       Report report = make_report(request, ex, ex.findings(), schedule, i);
       report.stats = stats;
+      report.steps = ex.steps();
+      report.preemptions = counted_replay.preemptions();
       const bool failed = report.failed();
       return Result(failed ? Verdict::kFailed : Verdict::kPassed, std::move(report));
     }
@@ -220,17 +262,28 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
     Schedule schedule = schedule_of_run();
     std::vector<Finding> findings = ex.findings();
     Replay replay(schedule.choices);
+    PreemptionCounter counted(replay);
     ExecutionConfig rerun = config;
-    rerun.strategy = &replay;
+    rerun.strategy = &counted;
     rerun.record_trace = true;
-    replay.begin_execution(0);
+    counted.begin_execution(0);
     ex.run(request.body, rerun);
+    Report sizes;
+    sizes.steps = ex.steps();
+    sizes.preemptions = counted.preemptions();
     if (!ex.replay_error().empty() || !same_failures(findings, ex.findings())) {
       findings = {nondeterminism_finding(findings, ex)};
+    } else if (options.shrink) {
+      findings = shrink_failure(request, ex, rerun, findings, schedule, sizes);
     } else {
       findings = ex.findings();  // the traced re-run's: their locations carry call stacks
     }
     first = make_report(request, ex, std::move(findings), std::move(schedule), i);
+    first->steps = sizes.steps;
+    first->preemptions = sizes.preemptions;
+    first->shrink_runs = sizes.shrink_runs;
+    first->unshrunk_preemptions = sizes.unshrunk_preemptions;
+    first->unshrunk_steps = sizes.unshrunk_steps;
     if (options.stop_on_finding) break;
   }
   if (first) {
