@@ -123,6 +123,10 @@ std::vector<Finding> shrink_failure(const SearchRequest& request, Execution& ex,
                                     Report& sizes) {
   ExecutionConfig quiet = traced;
   quiet.record_trace = false;
+  // A candidate that runs on past the failing run's length is not smaller: end it early
+  // (unless the failure is the step bound itself, whose message names the bound).
+  const bool step_bound = !untraced.empty() && untraced[0].kind == FindingKind::kStepBound;
+  if (!step_bound) quiet.max_steps = std::min(quiet.max_steps, 2 * ex.steps() + 64);
   ShrinkResult shrunk = shrink_schedule(ex, request.body, quiet, untraced, schedule.choices,
                                         request.options.shrink_runs);
   auto run_traced = [&](const std::vector<std::uint32_t>& choices) {
