@@ -94,6 +94,19 @@ std::string format_text(const Report& report, std::size_t max_rows) {
         report.strategy + ", seed " + std::to_string(report.seed) + ")\n";
   append_findings(out, report);
   append_table(out, report, max_rows);
+  if (report.schedule) {
+    out += "\npreemptions: " + std::to_string(report.preemptions);
+    const std::string runs = std::to_string(report.shrink_runs) + " re-runs";
+    if (report.shrink_runs > 0 && (report.unshrunk_preemptions != report.preemptions ||
+                                   report.unshrunk_steps != report.steps)) {
+      out += ", steps: " + std::to_string(report.steps) + " (shrunk from " +
+             std::to_string(report.unshrunk_preemptions) + " preemptions and " +
+             std::to_string(report.unshrunk_steps) + " steps in " + runs + ")";
+    } else if (report.shrink_runs > 0) {
+      out += ", steps: " + std::to_string(report.steps) + " (no smaller schedule in " + runs + ")";
+    }
+    out += "\n";
+  }
   if (!report.reproduce.empty()) out += "\nreproduce: " + report.reproduce + "\n";
   return out;
 }

@@ -390,7 +390,11 @@ bool Execution::point(ModelObject* object, OpKind op, Wait wait,
     beat->thread.store(me.id, std::memory_order_relaxed);
     beat->step.store(step_, std::memory_order_relaxed);
   }
-  if (++step_ > config_->max_steps) [[unlikely]] report_step_bound(me.id, location);
+  // Not at a release: releases sit in destructors (scoped_lock), where the bound's
+  // Abort would terminate; the next point of a spinning execution reports it.
+  if (++step_ > config_->max_steps && op != OpKind::kRelease) [[unlikely]] {
+    report_step_bound(me.id, location);
+  }
   std::uint32_t next = pick_next();
   if (pending_[me.id].blocked) [[unlikely]] {
     on_block(me.id);

@@ -12,6 +12,7 @@
 #include "report/symbolizer.h"
 #include "runtime/check.h"
 #include "runtime/parallel_search.h"
+#include "runtime/shrink.h"
 #include "strategies/replay.h"
 
 namespace lockstep::internal {
@@ -131,6 +132,47 @@ Finding nondeterminism_finding(const std::vector<Finding>& first, const Executio
   return finding;
 }
 
+// Shrinks the failing `schedule` (see runtime/shrink.h) and re-runs the result with
+// `traced` so `ex` holds its trace for the report. `untraced` are the findings of the
+// failing execution. Returns the traced run's findings; fills in the report's schedule
+// fields (steps, preemptions, shrink statistics).
+std::vector<Finding> shrink_failure(const SearchRequest& request, Execution& ex,
+                                    const ExecutionConfig& traced,
+                                    const std::vector<Finding>& untraced, Schedule& schedule,
+                                    Report& sizes) {
+  ExecutionConfig quiet = traced;
+  quiet.record_trace = false;
+  // A candidate that runs on past the failing run's length is not smaller: end it early
+  // (unless the failure is the step bound itself, whose message names the bound).
+  const bool step_bound = !untraced.empty() && untraced[0].kind == FindingKind::kStepBound;
+  if (!step_bound) quiet.max_steps = std::min(quiet.max_steps, 2 * ex.steps() + 64);
+  ShrinkResult shrunk = shrink_schedule(ex, request.body, quiet, untraced, schedule.choices,
+                                        request.options.shrink_runs);
+  auto run_traced = [&](const std::vector<std::uint32_t>& choices) {
+    Replay replay(choices);
+    PreemptionCounter counted(replay);
+    ExecutionConfig rerun = traced;
+    rerun.strategy = &counted;
+    counted.begin_execution(0);
+    ex.run(request.body, rerun);
+    sizes.steps = ex.steps();
+    sizes.preemptions = counted.preemptions();
+    return ex.replay_error().empty() && same_failures(untraced, ex.findings());
+  };
+  // A scenario that is nondeterministic only now and then may not reproduce the shrunk
+  // schedule: the report then shows the original one (whose re-run just succeeded).
+  if (!shrunk.reproduced || !run_traced(shrunk.choices)) {
+    run_traced(schedule.choices);
+  } else {
+    schedule.choices = std::move(shrunk.choices);
+    schedule.threads = ex.threads_created();
+    sizes.shrink_runs = shrunk.runs;
+    sizes.unshrunk_preemptions = shrunk.original_preemptions;
+    sizes.unshrunk_steps = shrunk.original_steps;
+  }
+  return ex.findings();
+}
+
 }  // namespace
 
 std::vector<std::uint32_t> parse_racy_keys(const std::string& text) {
@@ -213,17 +255,29 @@ Report failure_report(const SearchRequest& request, Execution& ex, const Executi
   Schedule schedule{request.name, ex.threads_created(), semantics, ex.choices()};
   std::vector<Finding> findings = ex.findings();
   Replay replay(schedule.choices);
+  PreemptionCounter counted(replay);
   ExecutionConfig rerun = config;
-  rerun.strategy = &replay;
+  rerun.strategy = &counted;
   rerun.record_trace = true;
-  replay.begin_execution(0);
+  counted.begin_execution(0);
   ex.run(request.body, rerun);
+  Report sizes;
+  sizes.steps = ex.steps();
+  sizes.preemptions = counted.preemptions();
   if (!ex.replay_error().empty() || !same_failures(findings, ex.findings())) {
     findings = {nondeterminism_finding(findings, ex)};
+  } else if (request.options.shrink) {
+    findings = shrink_failure(request, ex, rerun, findings, schedule, sizes);
   } else {
     findings = ex.findings();  // the traced re-run's: their locations carry call stacks
   }
-  return make_report(request, ex, std::move(findings), std::move(schedule), index);
+  Report report = make_report(request, ex, std::move(findings), std::move(schedule), index);
+  report.steps = sizes.steps;
+  report.preemptions = sizes.preemptions;
+  report.shrink_runs = sizes.shrink_runs;
+  report.unshrunk_preemptions = sizes.unshrunk_preemptions;
+  report.unshrunk_steps = sizes.unshrunk_steps;
+  return report;
 }
 
 Report passed_report(const SearchRequest& request, const Statistics& stats) {
@@ -247,13 +301,14 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
   ExecutionConfig config = execution_config(options);
   const std::vector<std::uint32_t> racy = parse_racy_keys(options.racy_variables);
   config.racy = &racy;
-  config.strategy = strategy.get();
+  PreemptionCounter counted_replay(*strategy);
+  config.strategy = &counted_replay;
   for (auto& checker : checkers) config.checkers.push_back(checker.get());
   config.record_trace = true;
   config.heartbeat = &progress.workers[0].heartbeat;
 
   Statistics stats;
-  strategy->begin_execution(0);
+  counted_replay.begin_execution(0);
   ex.run(request.body, config);
   strategy->end_execution(ex.steps());
   stats.executions = 1;
@@ -277,6 +332,8 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
   if (!error.empty()) return Result(Verdict::kError, Report{}, error);
   Report report = make_report(request, ex, ex.findings(), schedule, 0);
   report.stats = stats;
+  report.steps = ex.steps();
+  report.preemptions = counted_replay.preemptions();
   const bool failed = report.failed();
   return Result(failed ? Verdict::kFailed : Verdict::kPassed, std::move(report));
 }

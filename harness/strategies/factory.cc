@@ -5,6 +5,8 @@
 #include "lockstep/schedule.h"
 #include "lockstep/strategy.h"
 #include "strategies/choice_list.h"
+#include "strategies/pct.h"
+#include "strategies/portfolio.h"
 #include "strategies/random_walk.h"
 #include "strategies/replay.h"
 
@@ -12,6 +14,17 @@ namespace lockstep {
 
 std::unique_ptr<Strategy> make_strategy(const Options& options) {
   if (options.strategy == "random") return std::make_unique<internal::RandomWalk>(options.seed);
+  if (options.strategy == "pct") {
+    if (options.pct_depth == 0 || options.pct_depth > 1000) {
+      throw OptionError("option pct-depth: must be in [1, 1000], got " +
+                        std::to_string(options.pct_depth));
+    }
+    return std::make_unique<internal::Pct>(options.seed,
+                                           static_cast<std::uint32_t>(options.pct_depth));
+  }
+  if (options.strategy == "portfolio") {
+    return std::make_unique<internal::Portfolio>(internal::Portfolio::default_members(options));
+  }
   if (options.strategy == "replay") {
     if (options.replay.empty()) throw OptionError("strategy=replay needs a token in `replay`");
     return std::make_unique<internal::Replay>(Schedule::parse(options.replay).choices);
@@ -19,7 +32,8 @@ std::unique_ptr<Strategy> make_strategy(const Options& options) {
   if (options.strategy == "choices") {
     return std::make_unique<internal::ChoiceList>(internal::ChoiceList::parse(options.choices));
   }
-  throw OptionError("unknown strategy '" + options.strategy + "' (valid: random, replay, choices)");
+  throw OptionError("unknown strategy '" + options.strategy +
+                    "' (valid: random, pct, portfolio, replay, choices)");
 }
 
 }  // namespace lockstep

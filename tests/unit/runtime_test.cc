@@ -184,7 +184,10 @@ TEST(Determinism, SameSeedGivesByteIdenticalReportsAndTheTokenReplaysThem) {
 TEST(Determinism, DifferentSeedsExploreDifferentSchedules) {
   std::set<std::string> tokens;
   for (std::uint64_t seed = 1; seed <= 8; ++seed) {
-    tokens.insert(lockstep::explore_exactly(&lost_update, seeded(seed, "shared-points=all"), "x").token());
+    // shrink=false: shrinking leads different seeds to the same minimal schedule.
+    tokens.insert(lockstep::explore_exactly(
+                      &lost_update, seeded(seed, "shared-points=all shrink=false"), "x")
+                      .token());
   }
   EXPECT_GT(tokens.size(), 1u);
 }

@@ -44,15 +44,21 @@ using Millis = std::chrono::milliseconds;
 
 // X(field, C++ type, OptionType, default, choices ("a|b", or ""), description)
 #define LOCKSTEP_OPTION_TABLE(X)                                                        \
-  X(strategy, std::string, kChoice, "random", "random|replay|choices",                  \
+  X(strategy, std::string, kChoice, "random", "random|pct|portfolio|replay|choices",     \
     "search strategy; replay re-runs the schedule in `replay`; choices runs the list in " \
     "`choices` once (rapidcheck's schedule generator)")                                 \
   X(seed, std::uint64_t, kUint, 1, "", "seed of the strategy's random choices")         \
+  X(pct_depth, std::uint64_t, kUint, 3, "",                                             \
+    "bug depth d of strategy pct: d-1 priority change points per execution")            \
   X(executions, std::uint64_t, kUint, 1000, "",                                         \
     "stop after this many executions (0: no limit; then set time-budget)")              \
   X(time_budget, Millis, kDuration, Millis{0}, "",                                      \
     "stop after this much wall time (0: no limit)")                                     \
   X(stop_on_finding, bool, kBool, true, "", "stop at the first failing execution")      \
+  X(shrink, bool, kBool, true, "",                                                      \
+    "minimise a failing schedule (fewest preemptions, then steps, then threads)")       \
+  X(shrink_runs, std::uint64_t, kUint, 1000, "",                                        \
+    "re-runs shrinking may spend on one failing schedule")                              \
   X(max_steps, std::uint64_t, kUint, 20000, "",                                         \
     "scheduling points allowed in one execution before it is a step-bound finding")     \
   X(shared_points, std::string, kChoice, "racy", "none|racy|all",                       \

@@ -41,6 +41,12 @@ struct Report {
   std::uint64_t failing_execution = 0;
   std::uint32_t threads = 0;
   std::vector<TraceStep> trace;      // its interleaving
+  std::uint64_t steps = 0;           // scheduling points of that execution
+  std::uint64_t preemptions = 0;     // switches away from a thread that was still runnable
+  // Shrinking: executions it ran (0: it did not run), and the schedule's size before.
+  std::uint64_t shrink_runs = 0;
+  std::uint64_t unshrunk_preemptions = 0;
+  std::uint64_t unshrunk_steps = 0;
   Statistics stats;
   std::string reproduce;             // one line that reproduces the failure
 

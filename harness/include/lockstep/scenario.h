@@ -43,6 +43,14 @@ class Expectation {
   std::string name() const;
   // Whether the findings of a search meet it: none for pass, else exactly these kinds.
   bool met_by(const std::vector<Finding>& findings) const;
+  // Whether some finding is of an expected kind (a search found the bug, perhaps not
+  // all of its kinds in the same execution).
+  bool any_in(const std::vector<Finding>& findings) const {
+    for (const Finding& finding : findings) {
+      if (includes(finding.kind)) return true;
+    }
+    return false;
+  }
 
   friend constexpr Expectation operator|(Expectation a, Expectation b) {
     Expectation both;

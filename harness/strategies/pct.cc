@@ -1,0 +1,66 @@
+// PCT (Burckhardt et al., ASPLOS 2010), with two adaptations to this runtime:
+//  - threads appear one by one (spawn), so instead of a random permutation of n known
+//    threads each new thread draws a random 63-bit priority above 2^63 (ties, which are
+//    practically impossible, go to the lower id): the resulting order is a uniformly
+//    random permutation of the threads seen so far, whenever a thread appears;
+//  - the runtime asks only where two or more threads are runnable, so a change point
+//    at step s takes effect at the first pick at step >= s.
+#include "strategies/pct.h"
+
+#include <algorithm>
+
+namespace lockstep::internal {
+
+namespace {
+constexpr std::uint64_t kInitialPriorityBit = std::uint64_t{1} << 63;
+}  // namespace
+
+bool Pct::begin_execution(std::uint64_t execution) {
+  rng_.reseed(execution_seed(seed_, execution));
+  priority_.clear();
+  changes_.clear();
+  next_change_ = 0;
+  // d-1 change points, uniform over [1, k]; change point j lowers to priority j+1 > 0
+  // (the paper's "priority d-j ... below all initial ones"; distinct values keep the
+  // order among lowered threads well defined).
+  for (std::uint32_t j = 0; j + 1 < depth_; ++j) {
+    const std::uint64_t span = std::min<std::uint64_t>(steps_, 0xffffffffULL);
+    const std::uint64_t step = 1 + rng_.below(static_cast<std::uint32_t>(span));
+    changes_.push_back(ChangePoint{step, std::uint64_t{depth_} - j});
+  }
+  std::sort(changes_.begin(), changes_.end(), [](const ChangePoint& a, const ChangePoint& b) {
+    return a.step < b.step || (a.step == b.step && a.priority > b.priority);
+  });
+  return true;
+}
+
+void Pct::add_new_threads(std::size_t count) {
+  while (priority_.size() < count) priority_.push_back(kInitialPriorityBit | (rng_.next() >> 1));
+}
+
+std::uint32_t Pct::pick(std::span<const std::uint32_t> runnable, std::uint32_t,
+                        const PickContext& context) {
+  if (priority_.size() < context.pending.size()) add_new_threads(context.pending.size());
+  auto highest = [&] {
+    std::uint32_t best = runnable[0];
+    for (std::uint32_t id : runnable) {
+      if (priority_[id] > priority_[best]) best = id;
+    }
+    return best;
+  };
+  // Each change point due by now lowers the thread that would run next.
+  while (next_change_ < changes_.size() && changes_[next_change_].step <= context.step) {
+    priority_[highest()] = changes_[next_change_].priority;
+    ++next_change_;
+  }
+  return highest();
+}
+
+std::uint32_t Pct::random(std::uint32_t bound, const PickContext&) { return rng_.below(bound); }
+
+void Pct::end_execution(std::uint64_t steps) {
+  steps_ = std::max<std::uint64_t>(learned_ ? std::max(steps_, steps) : steps, 1);
+  learned_ = true;
+}
+
+}  // namespace lockstep::internal
