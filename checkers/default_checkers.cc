@@ -1,5 +1,7 @@
 // The checkers every exploration runs: one row per checker.
 #include "deadlock/global_deadlock.h"
+#include "deadlock/lock_order.h"
+#include "deadlock/partial_deadlock.h"
 #include "lockstep/checker.h"
 
 namespace lockstep {
@@ -7,6 +9,8 @@ namespace lockstep {
 std::vector<std::unique_ptr<Checker>> make_default_checkers() {
   std::vector<std::unique_ptr<Checker>> checkers;
   checkers.push_back(std::make_unique<checkers::GlobalDeadlock>());
+  checkers.push_back(std::make_unique<checkers::PartialDeadlock>());
+  checkers.push_back(std::make_unique<checkers::LockOrder>());
   return checkers;
 }
 

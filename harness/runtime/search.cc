@@ -4,6 +4,8 @@
 #include <memory>
 #include <optional>
 
+#include "deadlock/lock_order.h"
+#include "deadlock/steer_into_cycle.h"
 #include "lockstep/checker.h"
 #include "lockstep/schedule.h"
 #include "report/symbolizer.h"
@@ -110,6 +112,76 @@ Finding nondeterminism_finding(const std::vector<Finding>& first, const Executio
       "real time, rand() or I/O; real std::thread/std::mutex inside the scenario";
   if (!first.empty()) finding.locations = first[0].locations;
   return finding;
+}
+
+// What the search learned about potential deadlocks once it passed.
+struct PotentialDeadlocks {
+  std::optional<Report> confirmed;  // a steered execution that failed, as a failure report
+  std::vector<Finding> unconfirmed;  // one finding per cycle no steered execution confirmed
+};
+
+// Potential deadlocks (checkers/deadlock/lock_order.h), after a main search that found
+// nothing: each lock-order cycle the search saw is steered into for steer-executions
+// executions (checkers/deadlock/steer_into_cycle.h). The first steered execution that
+// fails becomes the search's failure, reported as any other (re-run, traced, with its
+// replay token: the token holds the steered picks, so plain replay reproduces it). The
+// cycles left are reported once each, with the severity potential-deadlocks says.
+PotentialDeadlocks check_potential_deadlocks(const SearchRequest& request, Execution& ex,
+                                             const ExecutionConfig& config,
+                                             const std::vector<std::unique_ptr<Checker>>& checkers,
+                                             Statistics& stats) {
+  PotentialDeadlocks out;
+  const Options& options = request.options;
+  if (options.potential_deadlocks == "off") return out;
+  checkers::LockOrder* order = nullptr;
+  for (const auto& checker : checkers) {
+    if (auto* found = dynamic_cast<checkers::LockOrder*>(checker.get())) order = found;
+  }
+  if (order == nullptr) return out;
+  const std::vector<checkers::LockOrder::Cycle> cycles = order->candidates();
+  order->capture_stacks(true);
+  for (std::size_t k = 0; k < cycles.size(); ++k) {
+    checkers::SteerIntoCycle steer(*order, cycles[k], options.seed ^ ((k + 1) * 0xd1b54a32d192ed03ULL));
+    ExecutionConfig steered = config;
+    steered.strategy = &steer;
+    for (std::uint64_t i = 0; i < options.steer_executions; ++i) {
+      steer.begin_execution(i);
+      steered.index = stats.executions;
+      ex.run(request.body, steered);
+      ++stats.executions;
+      stats.steps += ex.steps();
+      if (ex.findings().empty()) continue;
+      ++stats.failing_executions;
+      Schedule schedule{request.name, ex.threads_created(), request.semantics, ex.choices()};
+      std::vector<Finding> findings = ex.findings();
+      Replay replay(schedule.choices);
+      ExecutionConfig rerun = config;
+      rerun.strategy = &replay;
+      rerun.record_trace = true;
+      replay.begin_execution(0);
+      ex.run(request.body, rerun);
+      if (!ex.replay_error().empty() || !same_failures(findings, ex.findings())) {
+        findings = {nondeterminism_finding(findings, ex)};
+      } else {
+        findings = ex.findings();
+      }
+      out.confirmed = make_report(request, ex, std::move(findings), std::move(schedule), stats.executions - 1);
+      order->capture_stacks(false);
+      return out;
+    }
+  }
+  order->capture_stacks(false);
+  order->resolve_locations();
+  for (std::size_t k = 0; k < cycles.size(); ++k) {
+    Finding finding = order->finding(
+        cycles[k], options.potential_deadlocks == "error" ? Severity::kError : Severity::kWarning);
+    finding.message += options.steer_executions == 0
+                           ? " (not steered: steer-executions=0)"
+                           : " (" + std::to_string(options.steer_executions) +
+                                 " executions steered into it did not deadlock)";
+    out.unconfirmed.push_back(std::move(finding));
+  }
+  return out;
 }
 
 }  // namespace
@@ -237,11 +309,21 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
     first->stats = stats;
     return Result(Verdict::kFailed, std::move(*first));
   }
+  PotentialDeadlocks potential = check_potential_deadlocks(request, ex, config, checkers, stats);
+  if (potential.confirmed) {
+    potential.confirmed->stats = stats;
+    return Result(Verdict::kFailed, std::move(*potential.confirmed));
+  }
   Report report;
   report.scenario = request.name;
   report.strategy = options.strategy;
   report.seed = options.seed;
   report.stats = stats;
+  if (options.potential_deadlocks == "error" && !potential.unconfirmed.empty()) {
+    report.findings = std::move(potential.unconfirmed);
+    return Result(Verdict::kFailed, std::move(report));
+  }
+  report.warnings = std::move(potential.unconfirmed);
   return Result(Verdict::kPassed, std::move(report));
 }
 
