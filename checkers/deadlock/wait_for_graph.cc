@@ -64,8 +64,9 @@ void describe_cycle(const ExecutionView& view, const std::vector<std::uint32_t>&
     const std::string name = view.object_name(object);
     const Location where = view.pending_location(t);
     message += "t" + std::to_string(t) + " -> " + name + " -> ";
-    details += "\n  " + waiting_text(view, t) + " at " + where.short_text() + ", waits for t" +
-               std::to_string(next);
+    // No location here: the details are written before the report resolves library
+    // locations (std::scoped_lock) to the user's line; `locations` carries them.
+    details += "\n  " + waiting_text(view, t) + ", waits for t" + std::to_string(next);
     finding.threads.push_back(t);
     finding.objects.push_back(name);
     finding.locations.push_back(where);
