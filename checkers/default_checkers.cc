@@ -1,5 +1,6 @@
 // The checkers every exploration runs: one row per checker.
 #include "deadlock/global_deadlock.h"
+#include "deadlock/lock_order.h"
 #include "deadlock/partial_deadlock.h"
 #include "lockstep/checker.h"
 #include "race/race_checker.h"
@@ -11,6 +12,7 @@ std::vector<std::unique_ptr<Checker>> make_default_checkers() {
   checkers.push_back(std::make_unique<checkers::GlobalDeadlock>());
   checkers.push_back(std::make_unique<checkers::PartialDeadlock>());
   checkers.push_back(std::make_unique<checkers::RaceChecker>());
+  checkers.push_back(std::make_unique<checkers::LockOrder>());
   return checkers;
 }
 

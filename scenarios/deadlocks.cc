@@ -1,178 +1,250 @@
-// Deadlocks and their fixes, beyond ABBA and the philosophers: a partial deadlock
-// (two threads stuck while a third works on), bank transfers in opposite directions,
-// a join under a lock the joined thread needs, a full queue nobody drains, and a
-// semaphore handshake in the wrong order.
+// Deadlocks beyond ABBA (issue 3): each story a bug and its fix.
+//
+//   partial_deadlock           two threads deadlock while a third keeps working: reported
+//                              the moment the cycle closes, not when everything stops
+//   single_step_inversion      a lock-order inversion whose deadlock window is one step:
+//                              random search rarely hits it, the lock-order graph sees the
+//                              cycle and steering a schedule into it confirms it
+//   bank_transfer              transfer(a, b) and transfer(b, a) lock source then target
+//   join_holding_lock          joining a thread while holding the lock it needs
+//   queue_full_no_consumer     a producer fills a bounded queue nobody drains
+//   semaphore_deadlock         two semaphores taken in opposite orders
+//   gate_lock                  opposite orders, but always under one gate lock: no deadlock
+//                              (and no potential deadlock either)
+//   single_thread_inversion    one thread takes a->b and later b->a: no deadlock
 #include <lockstep/lockstep.h>
 
-#include <array>
 #include <mutex>
 
 namespace {
 
-// t1 and t2 take a and b in opposite orders (or the same order, fixed); t3 works on
-// its own lock meanwhile and finishes. The cycle is reported as soon as it closes,
-// while t3 can still run.
-void two_stuck_one_working(bool ordered) {
-  lockstep::Mutex a("a"), b("b"), own("own");
-  lockstep::Shared<int> work{0, "work"};
+// --- partial deadlock ---------------------------------------------------------------
+
+void partial(bool ordered) {
+  lockstep::Mutex a("a"), b("b");
+  lockstep::Atomic<int> work{0};
   lockstep::Thread worker([&] {
-    for (int i = 0; i < 20; ++i) {
-      std::scoped_lock guard(own);
-      work += 1;
-    }
+    for (int i = 0; i < 20; ++i) work.fetch_add(1);
   });
   lockstep::Thread t1([&] {
     std::scoped_lock first(a);
     std::scoped_lock second(b);
   });
   lockstep::Thread t2([&] {
-    std::scoped_lock first(ordered ? a : b);
-    std::scoped_lock second(ordered ? b : a);
+    lockstep::Mutex& x = ordered ? a : b;
+    lockstep::Mutex& y = ordered ? b : a;
+    std::scoped_lock first(x);
+    std::scoped_lock second(y);
+  });
+  worker.join();
+  LOCKSTEP_ASSERT(work.load() == 20);
+  t1.join();
+  t2.join();
+}
+
+// --- single-step inversion ----------------------------------------------------------
+
+// t1 takes a then b right away; t2 first does a long stretch of other work, then takes
+// b then a. The two only deadlock if t1 sits between its two acquisitions exactly when
+// t2 has taken b: a window of one step, which a random walk almost never hits because
+// t1 is long done by the time t2 gets there.
+void single_step(bool ordered) {
+  lockstep::Mutex a("a"), b("b");
+  lockstep::Thread t1([&] {
+    a.lock();
+    b.lock();
+    b.unlock();
+    a.unlock();
+  });
+  lockstep::Thread t2([&] {
+    for (int i = 0; i < 60; ++i) lockstep::this_thread::yield();
+    lockstep::Mutex& x = ordered ? a : b;
+    lockstep::Mutex& y = ordered ? b : a;
+    x.lock();
+    y.lock();
+    y.unlock();
+    x.unlock();
   });
   t1.join();
   t2.join();
-  worker.join();
 }
 
-}  // namespace
-
-LOCKSTEP_SCENARIO(partial_deadlock, deadlock,
-                  "two threads deadlock on a and b while a third keeps working") {
-  two_stuck_one_working(/*ordered=*/false);
-}
-
-LOCKSTEP_SCENARIO(partial_deadlock_ordered, pass, "the fix: a and b in one order",
-                  "executions=2000") {
-  two_stuck_one_working(/*ordered=*/true);
-}
-
-namespace {
+// --- bank transfer ------------------------------------------------------------------
 
 struct Account {
-  explicit Account(int id_) : id(id_) {}
+  Account(int account_id, const char* name, int initial) : id(account_id), mu(name), balance(initial) {}
   int id;
-  lockstep::Mutex lock{"account"};
-  lockstep::Shared<int> balance{100, "balance"};
+  lockstep::Mutex mu;
+  lockstep::Shared<int> balance;
 };
 
-// transfer(from, to) locks the source, then the destination: two opposite transfers
-// can each hold one account. The fix locks the lower id first.
-void transfer(Account& from, Account& to, int amount, bool by_id) {
-  Account& first = by_id && to.id < from.id ? to : from;
+void transfer(Account& from, Account& to, int amount, bool ordered) {
+  Account& first = !ordered || from.id < to.id ? from : to;
   Account& second = &first == &from ? to : from;
-  std::scoped_lock lock_first(first.lock);
-  std::scoped_lock lock_second(second.lock);
+  std::scoped_lock hold_first(first.mu);
+  std::scoped_lock hold_second(second.mu);
   from.balance -= amount;
   to.balance += amount;
 }
 
-void opposite_transfers(bool by_id) {
-  Account alice(1), bob(2);
-  lockstep::Thread t1([&] { transfer(alice, bob, 10, by_id); });
-  lockstep::Thread t2([&] { transfer(bob, alice, 20, by_id); });
+void bank(bool ordered) {
+  Account alice(1, "alice", 100), bob(2, "bob", 100);
+  lockstep::Thread t1([&] { transfer(alice, bob, 10, ordered); });
+  lockstep::Thread t2([&] { transfer(bob, alice, 20, ordered); });
   t1.join();
   t2.join();
   LOCKSTEP_ASSERT(alice.balance + bob.balance == 200);
 }
 
-}  // namespace
+// --- join while holding a lock ------------------------------------------------------
 
-LOCKSTEP_SCENARIO(bank_transfer, deadlock,
-                  "transfer(a, b) and transfer(b, a) lock source, then destination") {
-  opposite_transfers(/*by_id=*/false);
-}
-
-LOCKSTEP_SCENARIO(bank_transfer_by_id, pass, "the fix: lock the lower account id first",
-                  "executions=2000") {
-  opposite_transfers(/*by_id=*/true);
-}
-
-namespace {
-
-// The main thread joins a worker while holding the lock the worker needs to finish.
-void join_under_lock(bool release_first) {
+void join_holding(bool release_first) {
   lockstep::Mutex m("m");
   lockstep::Shared<int> result{0, "result"};
-  std::unique_lock guard(m);
-  lockstep::Thread worker([&] {
-    std::scoped_lock lock(m);
+  std::unique_lock hold(m);
+  lockstep::Thread child([&] {
+    std::scoped_lock g(m);
     result = 1;
   });
-  if (release_first) guard.unlock();
-  worker.join();
-  if (guard.owns_lock()) guard.unlock();
-  std::scoped_lock lock(m);
+  if (release_first) hold.unlock();
+  child.join();  // the child needs m: holding it here waits for ever
+  if (!release_first) hold.unlock();
+  std::scoped_lock g(m);
   LOCKSTEP_ASSERT(result == 1);
 }
 
-}  // namespace
+// --- queue full, no consumer --------------------------------------------------------
 
-LOCKSTEP_SCENARIO(join_while_holding_lock, deadlock,
-                  "join a thread while holding the lock it needs") {
-  join_under_lock(/*release_first=*/false);
-}
-
-LOCKSTEP_SCENARIO(join_after_unlock, pass, "the fix: release the lock before joining",
-                  "executions=500") {
-  join_under_lock(/*release_first=*/true);
-}
-
-namespace {
-
-// A producer fills a bounded queue; the consumer stops after two items (bug) or drains
-// all of them (fix).
-void producer_consumer(int consumed) {
+void producer_alone(bool with_consumer) {
   lockstep::Queue<int> queue(2, "queue");
   lockstep::Thread producer([&] {
-    for (int i = 0; i < 5; ++i) queue.put(i);
+    for (int i = 0; i < 3; ++i) queue.put(i);
   });
-  lockstep::Thread consumer([&] {
-    for (int i = 0; i < consumed; ++i) queue.get();
-  });
+  if (with_consumer) {
+    lockstep::Thread consumer([&] {
+      for (int i = 0; i < 3; ++i) queue.get();
+    });
+    consumer.join();
+  }
   producer.join();
-  consumer.join();
+}
+
+// --- semaphores taken in opposite orders --------------------------------------------
+
+void semaphores(bool ordered) {
+  lockstep::Semaphore printer(1, "printer"), scanner(1, "scanner");
+  lockstep::Thread t1([&] {
+    printer.acquire();
+    scanner.acquire();
+    scanner.release();
+    printer.release();
+  });
+  lockstep::Thread t2([&] {
+    lockstep::Semaphore& x = ordered ? printer : scanner;
+    lockstep::Semaphore& y = ordered ? scanner : printer;
+    x.acquire();
+    y.acquire();
+    y.release();
+    x.release();
+  });
+  t1.join();
+  t2.join();
 }
 
 }  // namespace
+
+LOCKSTEP_SCENARIO(partial_deadlock, deadlock,
+                  "t1 and t2 deadlock on a and b while a worker thread keeps running") {
+  partial(/*ordered=*/false);
+}
+LOCKSTEP_SCENARIO(partial_deadlock_ordered, pass,
+                  "the partial deadlock's fix: both threads take a before b",
+                  "executions=3000") {
+  partial(/*ordered=*/true);
+}
+
+LOCKSTEP_SCENARIO(single_step_inversion, deadlock,
+                  "a lock-order inversion with a one-step window: found as a potential "
+                  "deadlock and confirmed by steering a schedule into it",
+                  "executions=200") {
+  single_step(/*ordered=*/false);
+}
+LOCKSTEP_SCENARIO(single_step_inversion_ordered, pass,
+                  "the single-step inversion's fix: both threads take a before b",
+                  "executions=3000") {
+  single_step(/*ordered=*/true);
+}
+
+LOCKSTEP_SCENARIO(bank_transfer, deadlock,
+                  "transfer(alice, bob) and transfer(bob, alice) lock source, then target") {
+  bank(/*ordered=*/false);
+}
+LOCKSTEP_SCENARIO(bank_transfer_ordered, pass,
+                  "the bank transfer's fix: lock the account with the lower id first",
+                  "executions=3000") {
+  bank(/*ordered=*/true);
+}
+
+LOCKSTEP_SCENARIO(join_holding_lock, deadlock,
+                  "main joins a thread while holding the lock that thread needs") {
+  join_holding(/*release_first=*/false);
+}
+LOCKSTEP_SCENARIO(join_holding_lock_released, pass,
+                  "the fix: release the lock before joining", "executions=3000") {
+  join_holding(/*release_first=*/true);
+}
 
 LOCKSTEP_SCENARIO(queue_full_no_consumer, deadlock,
-                  "a producer blocks on a full queue after its consumer stopped") {
-  producer_consumer(/*consumed=*/2);
+                  "a producer puts 3 items into a queue of 2 that nobody drains") {
+  producer_alone(/*with_consumer=*/false);
 }
-
-LOCKSTEP_SCENARIO(queue_drained, pass, "the fix: the consumer takes every item",
-                  "executions=1000") {
-  producer_consumer(/*consumed=*/5);
+LOCKSTEP_SCENARIO(queue_full_with_consumer, pass,
+                  "the fix: a consumer takes every item", "executions=3000") {
+  producer_alone(/*with_consumer=*/true);
 }
-
-namespace {
-
-// A two-semaphore handshake: each side waits for the other's signal before giving its
-// own (bug), or signals first (fix).
-void handshake(bool signal_first) {
-  lockstep::Semaphore ping(0, "ping"), pong(0, "pong");
-  lockstep::Thread left([&] {
-    if (signal_first) ping.release();
-    pong.acquire();
-    if (!signal_first) ping.release();
-  });
-  lockstep::Thread right([&] {
-    if (signal_first) pong.release();
-    ping.acquire();
-    if (!signal_first) pong.release();
-  });
-  left.join();
-  right.join();
-}
-
-}  // namespace
 
 LOCKSTEP_SCENARIO(semaphore_deadlock, deadlock,
-                  "each side acquires the other's semaphore before releasing its own") {
-  handshake(/*signal_first=*/false);
+                  "two threads take semaphores printer and scanner in opposite orders") {
+  semaphores(/*ordered=*/false);
+}
+LOCKSTEP_SCENARIO(semaphore_ordered, pass,
+                  "the fix: both threads take printer before scanner", "executions=3000") {
+  semaphores(/*ordered=*/true);
 }
 
-LOCKSTEP_SCENARIO(semaphore_handshake, pass, "the fix: release your own, then acquire",
-                  "executions=1000") {
-  handshake(/*signal_first=*/true);
+LOCKSTEP_SCENARIO(gate_lock, pass,
+                  "a and b in opposite orders, but always under the gate lock g: no "
+                  "deadlock, and the lock-order cycle is filtered as gated",
+                  "executions=3000") {
+  lockstep::Mutex g("g"), a("a"), b("b");
+  lockstep::Thread t1([&] {
+    std::scoped_lock gate(g);
+    std::scoped_lock first(a);
+    std::scoped_lock second(b);
+  });
+  lockstep::Thread t2([&] {
+    std::scoped_lock gate(g);
+    std::scoped_lock first(b);
+    std::scoped_lock second(a);
+  });
+  t1.join();
+  t2.join();
+}
+
+LOCKSTEP_SCENARIO(single_thread_inversion, pass,
+                  "one thread takes a then b, later b then a; another takes only a: no "
+                  "deadlock, and the single-thread cycle is filtered",
+                  "executions=3000") {
+  lockstep::Mutex a("a"), b("b");
+  lockstep::Thread t1([&] {
+    {
+      std::scoped_lock first(a);
+      std::scoped_lock second(b);
+    }
+    std::scoped_lock first(b);
+    std::scoped_lock second(a);
+  });
+  lockstep::Thread t2([&] { std::scoped_lock only(a); });
+  t1.join();
+  t2.join();
 }

@@ -1,17 +1,19 @@
-// Partial deadlock: some threads wait for each other in a cycle while others still run.
-// Checked each time a thread blocks (Checker::on_block), so the cycle is reported at
-// once, not when (or if) every other thread has finished or blocked too.
+// Partial deadlock: some threads wait for each other in a cycle while others still
+// run. Checked each time a thread blocks (Checker::on_block), so the cycle is reported
+// the moment it closes, not when the last running thread finally blocks too (or
+// never, for a server loop that keeps running).
 //
-// Only waits whose wake-up is owned by one thread count as edges: a lock with an owner
-// (Mutex, RecursiveMutex, TimedMutex, SharedMutex, RLock: only the holder can release
-// it) and a join (only the joined thread's end wakes it). A Python `Lock` may be
-// released by any thread, a semaphore, event, condition or queue by anyone: a cycle
-// through them is not certain while another thread runs, so those deadlocks are left
-// to the global check (checkers/deadlock/global_deadlock.h), which sees them once
-// nobody can run.
+// Reported only when it is certain (see wait_for_graph.h): the blocked thread's
+// wait-for closure S — every thread that could wake it, every thread that could wake
+// those, ... — consists of blocked threads whose waits only their holders can end
+// (owned locks, joins), and contains a cycle. Then no thread outside S can ever make
+// a member runnable. A closure reaching a thread that can still run, or a wait any
+// thread may end (semaphore, event, condition, queue, barrier, Python Lock), is not
+// reported here; if every thread ends up blocked, GlobalDeadlock reports it.
+// The finding is fatal: the cycle's threads can never run again.
 #pragma once
 
-#include <string>
+#include <cstdint>
 #include <vector>
 
 #include "lockstep/checker.h"
@@ -20,15 +22,12 @@ namespace lockstep::checkers {
 
 class PartialDeadlock final : public Checker {
  public:
-  bool wants_events() const override { return false; }
   void on_block(std::uint32_t thread, const ExecutionView& view, FindingSink& sink) override;
+
+ private:
+  // Scratch reused across calls (on_block runs at every contended acquire).
+  std::vector<std::uint8_t> in_closure_;
+  std::vector<std::uint32_t> work_;
 };
-
-// The cycle of owned waits through `thread` (thread ids, `thread` first), or empty.
-std::vector<std::uint32_t> find_owned_cycle_through(std::uint32_t thread, const ExecutionView& view);
-
-// The wait-for cycle as a Graphviz digraph: threads are boxes, the objects they wait
-// for ellipses, edges thread -> object ("waits") and object -> thread ("held by").
-std::string wait_for_dot(const std::vector<std::uint32_t>& cycle, const ExecutionView& view);
 
 }  // namespace lockstep::checkers

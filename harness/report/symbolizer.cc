@@ -123,10 +123,10 @@ bool is_library_file(const char* file) {
   const std::string_view path(file);
   const std::string_view root = harness_root();
   if (!root.empty() && path.substr(0, root.size()) == root) return true;
-  // The checkers (a sibling of harness/) capture stacks from inside their callbacks.
-  if (root.size() > 8) {
-    const std::string checkers = std::string(root.substr(0, root.size() - 8)) + "checkers/";
-    if (path.substr(0, checkers.size()) == checkers) return true;
+  // The checkers (a sibling of harness/) capture stacks too (checkers/deadlock/lock_order.cc).
+  if (!root.empty() && path.substr(0, root.size() - 8) == root.substr(0, root.size() - 8) &&
+      path.substr(root.size() - 8, 9) == "checkers/") {
+    return true;
   }
   return path.find("/include/lockstep/") != std::string_view::npos ||
          path.rfind("/usr/include/", 0) == 0 || path.rfind("/usr/lib/gcc/", 0) == 0 ||

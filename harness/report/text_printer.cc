@@ -21,8 +21,8 @@ std::string cell_of(const TraceStep& step) {
   return text;
 }
 
-void append_findings(std::string& out, const Report& report) {
-  for (const Finding& finding : report.findings) {
+void append_findings(std::string& out, const std::vector<Finding>& findings) {
+  for (const Finding& finding : findings) {
     out += "  " + std::string(finding_kind_name(finding.kind)) +
            (finding.severity == Severity::kWarning ? " (warning)" : "") + ": " + finding.message +
            "\n";
@@ -86,13 +86,22 @@ std::string format_text(const Report& report, std::size_t max_rows) {
     out = "lockstep: " + report.scenario + ": no finding in " + executions + " (" +
           report.strategy + ", seed " + std::to_string(report.seed) + ")";
     if (report.stats.exhausted) out += "; the strategy covered every schedule it could reach";
+    if (!report.warnings.empty()) {
+      out += "; " + std::to_string(report.warnings.size()) + " warning" +
+             (report.warnings.size() == 1 ? "" : "s") + ":\n";
+      append_findings(out, report.warnings);
+      return out;
+    }
     return out + "\n";
   }
+  // A finding no single execution shows (a potential deadlock reported as an error)
+  // has no schedule: it was found across the whole search.
+  const std::string where = report.schedule ? "in execution " + std::to_string(report.failing_execution + 1) + " of "
+                                            : "across ";
   out = "lockstep: " + report.scenario + ": " +
-        std::string(finding_kind_name(report.findings.front().kind)) + " found in execution " +
-        std::to_string(report.failing_execution + 1) + " of " + executions + " (" +
-        report.strategy + ", seed " + std::to_string(report.seed) + ")\n";
-  append_findings(out, report);
+        std::string(finding_kind_name(report.findings.front().kind)) + " found " + where + executions +
+        " (" + report.strategy + ", seed " + std::to_string(report.seed) + ")\n";
+  append_findings(out, report.findings);
   append_table(out, report, max_rows);
   if (report.schedule) {
     out += "\npreemptions: " + std::to_string(report.preemptions);

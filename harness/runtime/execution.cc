@@ -538,6 +538,12 @@ std::vector<std::uint32_t> Execution::waits_for(std::uint32_t thread) const {
   return out;
 }
 
+bool Execution::waits_only_for_holders(std::uint32_t thread) const {
+  const LogicalThread& t = *threads_[thread];
+  return t.object != nullptr && t.wait == Wait::kReady && !t.finished &&
+         t.object->only_holders_wake(t.id, t.op);
+}
+
 std::string Execution::object_name(std::uint32_t object) const {
   if (object == 0 || object > objects_.size()) return "-";
   const ObjectRecord& record = objects_[object - 1];

@@ -66,6 +66,7 @@ class ThreadHandle final : public ModelObject {
   void holders(std::uint32_t, OpKind, std::vector<std::uint32_t>& out) const override {
     out.push_back(thread);
   }
+  bool only_holders_wake(std::uint32_t, OpKind) const override { return true; }
   std::string state_text() const override;
   std::uint32_t thread = 0;
   bool finished = false;
@@ -152,6 +153,7 @@ class Execution final : public ExecutionView, private FindingSink {
   std::uint32_t pending_object(std::uint32_t thread) const override;
   Location pending_location(std::uint32_t thread) const override;
   std::vector<std::uint32_t> waits_for(std::uint32_t thread) const override;
+  bool waits_only_for_holders(std::uint32_t thread) const override;
   std::string object_name(std::uint32_t object) const override;
   ObjectKind object_kind(std::uint32_t object) const override {
     return object == 0 || object > objects_.size() ? ObjectKind::kNone : objects_[object - 1].kind;

@@ -7,6 +7,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <optional>
 #include <string>
 #include <thread>
@@ -141,6 +142,39 @@ void run_worker(Search& search, std::size_t worker, std::size_t workers, WorkerR
   }
 }
 
+// The search passed: steer into the potential deadlocks its lanes saw, in lane order.
+// A confirmed one fails the search; the rest are warnings (or errors, as the option says).
+Result passed_result(Search& search, Statistics stats) {
+  const SearchRequest& request = search.request;
+  const Options& options = request.options;
+  StackPool stacks(options.stack_size);
+  Execution ex(stacks);
+  ExecutionConfig config = execution_config(options);
+  config.heartbeat = &search.progress.workers[0].heartbeat;
+  std::set<std::string> tried;
+  std::vector<Finding> unconfirmed;
+  for (Lane& lane : search.lane) {
+    config.checkers.clear();
+    for (auto& checker : lane.checkers) config.checkers.push_back(checker.get());
+    config.racy = &lane.racy;
+    PotentialDeadlocks potential =
+        check_potential_deadlocks(request, ex, config, lane.checkers, stats, tried);
+    if (potential.confirmed) {
+      Report report = std::move(*potential.confirmed);
+      report.stats = stats;
+      return Result(Verdict::kFailed, std::move(report));
+    }
+    for (Finding& finding : potential.unconfirmed) unconfirmed.push_back(std::move(finding));
+  }
+  Report report = passed_report(request, stats);
+  if (options.potential_deadlocks == "error" && !unconfirmed.empty()) {
+    report.findings = std::move(unconfirmed);
+    return Result(Verdict::kFailed, std::move(report));
+  }
+  report.warnings = std::move(unconfirmed);
+  return Result(Verdict::kPassed, std::move(report));
+}
+
 }  // namespace
 
 void check_workers(const Options& options) {
@@ -206,7 +240,7 @@ Result run_workers(const SearchRequest& request, SearchProgress& progress) {
   for (const Lane& lane : search.lane) {
     stats.exhausted = stats.exhausted || (lane.exhausted_at != kNone && lane.exhausted_at <= last);
   }
-  if (winner == nullptr) return Result(Verdict::kPassed, passed_report(request, stats));
+  if (winner == nullptr) return passed_result(search, stats);
   Report report = std::move(*winner->failure);
   report.stats = stats;
   return Result(Verdict::kFailed, std::move(report));

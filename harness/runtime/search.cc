@@ -6,7 +6,12 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <set>
 
+#include "deadlock/lock_order.h"
+#include "deadlock/steer_into_cycle.h"
+#include "deadlock/lock_order.h"
+#include "deadlock/steer_into_cycle.h"
 #include "lockstep/checker.h"
 #include "lockstep/schedule.h"
 #include "report/symbolizer.h"
@@ -344,6 +349,64 @@ ExecutionConfig execution_config(const Options& options) {
   config.shared_points = shared_points_of(options);
   config.spurious_wakeups = options.spurious_wakeups;
   return config;
+}
+
+// Potential deadlocks (checkers/deadlock/lock_order.h), after a main search that found
+// nothing: each lock-order cycle the search saw is steered into for steer-executions
+// executions (checkers/deadlock/steer_into_cycle.h). The first steered execution that
+// fails becomes the search's failure, reported as any other (re-run, traced, with its
+// replay token: the token holds the steered picks, so plain replay reproduces it). The
+// cycles left are reported once each, with the severity potential-deadlocks says.
+PotentialDeadlocks check_potential_deadlocks(const SearchRequest& request, Execution& ex,
+                                             const ExecutionConfig& config,
+                                             const std::vector<std::unique_ptr<Checker>>& checkers,
+                                             Statistics& stats, std::set<std::string>& tried) {
+  PotentialDeadlocks out;
+  const Options& options = request.options;
+  if (options.potential_deadlocks == "off") return out;
+  checkers::LockOrder* order = nullptr;
+  for (const auto& checker : checkers) {
+    if (auto* found = dynamic_cast<checkers::LockOrder*>(checker.get())) order = found;
+  }
+  if (order == nullptr) return out;
+  const std::vector<checkers::LockOrder::Cycle> cycles = order->candidates();
+  order->capture_stacks(true);
+  std::vector<bool> fresh(cycles.size());
+  for (std::size_t k = 0; k < cycles.size(); ++k) {
+    // Lanes see the same cycles: each is steered into and reported once per search.
+    fresh[k] = tried.insert(order->finding(cycles[k], Severity::kWarning).message).second;
+  }
+  for (std::size_t k = 0; k < cycles.size(); ++k) {
+    if (!fresh[k]) continue;
+    checkers::SteerIntoCycle steer(*order, cycles[k], options.seed ^ ((k + 1) * 0xd1b54a32d192ed03ULL));
+    ExecutionConfig steered = config;
+    steered.strategy = &steer;
+    for (std::uint64_t i = 0; i < options.steer_executions; ++i) {
+      steer.begin_execution(i);
+      steered.index = stats.executions;
+      ex.run(request.body, steered);
+      ++stats.executions;
+      stats.steps += ex.steps();
+      if (ex.findings().empty()) continue;
+      ++stats.failing_executions;
+      out.confirmed = failure_report(request, ex, steered, steered.index);
+      order->capture_stacks(false);
+      return out;
+    }
+  }
+  order->capture_stacks(false);
+  order->resolve_locations();
+  for (std::size_t k = 0; k < cycles.size(); ++k) {
+    if (!fresh[k]) continue;
+    Finding finding = order->finding(
+        cycles[k], options.potential_deadlocks == "error" ? Severity::kError : Severity::kWarning);
+    finding.message += options.steer_executions == 0
+                           ? " (not steered: steer-executions=0)"
+                           : " (" + std::to_string(options.steer_executions) +
+                                 " executions steered into it did not deadlock)";
+    out.unconfirmed.push_back(std::move(finding));
+  }
+  return out;
 }
 
 }  // namespace lockstep::internal

@@ -7,6 +7,9 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "lockstep/explore.h"
@@ -59,6 +62,18 @@ ExecutionConfig execution_config(const Options& options);
 
 // The report of a search that found nothing.
 Report passed_report(const SearchRequest& request, const Statistics& stats);
+
+// What the search learned about potential deadlocks once it passed.
+struct PotentialDeadlocks {
+  std::optional<Report> confirmed;   // a steered execution that failed, as a failure report
+  std::vector<Finding> unconfirmed;  // one finding per cycle no steered execution confirmed
+};
+// Steers into each lock-order cycle `checkers` collected and not in `tried` yet (adds
+// them); see search.cc.
+PotentialDeadlocks check_potential_deadlocks(const SearchRequest& request, Execution& ex,
+                                             const ExecutionConfig& config,
+                                             const std::vector<std::unique_ptr<Checker>>& checkers,
+                                             Statistics& stats, std::set<std::string>& tried);
 
 // The one line that reproduces a failure (see set_reproduce_formatter).
 std::string reproduce_line(const std::string& name, const std::string& token);

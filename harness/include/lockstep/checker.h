@@ -32,6 +32,12 @@ class ExecutionView {
   virtual Location pending_location(std::uint32_t thread) const = 0;
   // Threads the blocked `thread` waits for (see ModelObject::holders).
   virtual std::vector<std::uint32_t> waits_for(std::uint32_t thread) const = 0;
+  // True when only the threads waits_for() lists can wake the blocked `thread` (see
+  // ModelObject::only_holders_wake); false when any thread might.
+  virtual bool waits_only_for_holders(std::uint32_t thread) const {
+    (void)thread;
+    return false;
+  }
   // "Mutex m1" / "Mutex#3": the object's name for reports; its kind; its state text.
   virtual std::string object_name(std::uint32_t object) const = 0;
   virtual ObjectKind object_kind(std::uint32_t object) const = 0;  // kNone for 0

@@ -79,7 +79,9 @@ struct Finding {
   std::vector<Location> locations;     // source locations, most relevant first
   std::string message;                 // one line, no trailing newline
   std::string details;                 // optional multi-line text (a cycle, a stack of waits)
-  std::string dot;                     // optional Graphviz digraph (a wait-for cycle)
+  // Optional Graphviz digraph of the finding (a wait-for cycle, a lock-order cycle) for
+  // printers that draw; the text report shows the same in `details`.
+  std::string dot;
 
   // Two findings are "the same failure" when kind, message and locations agree; this
   // is what the determinism check and the shrinker compare.

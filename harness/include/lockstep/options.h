@@ -76,6 +76,12 @@ using Millis = std::chrono::milliseconds;
   X(progress, std::string, kChoice, "auto", "auto|on|off",                              \
     "progress lines on stderr during long searches (auto: when stderr is a terminal "   \
     "or the search runs longer than 2s)")                                               \
+  X(potential_deadlocks, std::string, kChoice, "warning", "warning|error|off",          \
+    "lock-order cycles no steered schedule turned into a deadlock: reported as "        \
+    "warnings (the search still passes), as errors (it fails), or not at all")          \
+  X(steer_executions, std::uint64_t, kUint, 100, "",                                    \
+    "executions spent steering a schedule into each potential deadlock once the "       \
+    "search passed (0: report them unconfirmed)")                                       \
   X(replay, std::string, kText, "", "", "replay token to re-run (LOCKSTEP_REPLAY)")     \
   X(workers, std::uint64_t, kUint, 1, "",                                               \
     "OS threads running executions in parallel (1..16); the report does not depend on it") \

@@ -37,6 +37,9 @@ struct Report {
   std::string strategy;
   std::uint64_t seed = 0;
   std::vector<Finding> findings;     // of the first failing execution; empty: none found
+  // Findings of a search that otherwise passed and that no single execution shows (a
+  // potential deadlock no steered schedule confirmed, with potential-deadlocks=warning).
+  std::vector<Finding> warnings;
   std::optional<Schedule> schedule;  // of that execution
   std::uint64_t failing_execution = 0;
   std::uint32_t threads = 0;

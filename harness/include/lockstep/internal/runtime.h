@@ -71,6 +71,17 @@ class ModelObject {
     (void)op;
     (void)out;
   }
+  // True when only the threads holders() lists can make `op` ready for `thread` (an
+  // owned lock: only its owner releases it; a join: only the joined thread ends it).
+  // False, the default, when any thread may (a semaphore, an event, a condition, a
+  // queue, a barrier, a Python Lock, which any thread may release): then holders() is
+  // at most the likely waker, and a wait-for cycle through it proves nothing while any
+  // other thread can still run (checkers/deadlock/partial_deadlock.h).
+  virtual bool only_holders_wake(std::uint32_t thread, OpKind op) const {
+    (void)thread;
+    (void)op;
+    return false;
+  }
   // What the object is waiting for, in words ("held by t1", "empty"), for reports.
   virtual std::string state_text() const { return {}; }
 

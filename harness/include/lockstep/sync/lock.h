@@ -100,6 +100,9 @@ class LOCKSTEP_CAPABILITY("mutex") RLock : private internal::ModelObject {
   static constexpr std::uint32_t kNobody = ~std::uint32_t{0};
   bool ready(std::uint32_t thread, OpKind op) const override;
   void holders(std::uint32_t thread, OpKind op, std::vector<std::uint32_t>& out) const override;
+  // Only the owner releases an RLock (Lock, which any thread may release, keeps the
+  // default: its holder is only the likely releaser).
+  bool only_holders_wake(std::uint32_t, OpKind) const override { return true; }
   std::string state_text() const override;
   void reset_model() override {
     owner_ = kNobody;

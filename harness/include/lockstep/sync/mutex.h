@@ -52,6 +52,8 @@ class OwnerModel : public ModelObject {
 
   bool ready(std::uint32_t thread, OpKind op) const override;
   void holders(std::uint32_t thread, OpKind op, std::vector<std::uint32_t>& out) const override;
+  // Only the owner releases (unlock by another thread is refused as misuse).
+  bool only_holders_wake(std::uint32_t, OpKind) const override { return true; }
   std::string state_text() const override;
   void reset_model() override {
     owner_ = kNobody;
@@ -144,6 +146,8 @@ class LOCKSTEP_CAPABILITY("mutex") SharedMutex : private internal::ModelObject {
   bool acquire(bool shared, bool blocking, const SourceLocation& location);
   bool ready(std::uint32_t thread, OpKind op) const override;
   void holders(std::uint32_t thread, OpKind op, std::vector<std::uint32_t>& out) const override;
+  // Only the owner releases (unlock by another thread is refused as misuse).
+  bool only_holders_wake(std::uint32_t, OpKind) const override { return true; }
   std::string state_text() const override;
   void reset_model() override {
     owner_ = kNobody;
