@@ -1,12 +1,16 @@
 // The checkers every exploration runs: one row per checker.
 #include "deadlock/global_deadlock.h"
 #include "lockstep/checker.h"
+#include "misuse/lock_misuse.h"
+#include "misuse/thread_misuse.h"
 
 namespace lockstep {
 
 std::vector<std::unique_ptr<Checker>> make_default_checkers() {
   std::vector<std::unique_ptr<Checker>> checkers;
   checkers.push_back(std::make_unique<checkers::GlobalDeadlock>());
+  checkers.push_back(std::make_unique<checkers::LockMisuse>());
+  checkers.push_back(std::make_unique<checkers::ThreadMisuse>());
   return checkers;
 }
 

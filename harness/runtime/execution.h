@@ -52,6 +52,7 @@ struct ExecutionConfig {
   std::uint64_t max_steps = 20000;
   SharedPoints shared_points = SharedPoints::kRacy;
   bool spurious_wakeups = false;
+  bool strict = false;  // option strict (checkers read it through ExecutionView::strict)
   bool record_trace = false;
   Heartbeat* heartbeat = nullptr;
 };
@@ -123,7 +124,7 @@ class Execution final : public ExecutionView, private FindingSink {
   void emit(OpEvent& event, ModelObject* object);
   // `location` as a finding location; in a traced re-run it carries the call stack
   // when `location` is inside library code, so the report can show the user's line.
-  Location locate(const SourceLocation& location) const;
+  Location locate(const SourceLocation& location) const override;
   void report(Finding finding, bool fatal);
   std::uint32_t choose(std::uint32_t bound);
   bool aborting() const { return aborting_; }
@@ -131,6 +132,10 @@ class Execution final : public ExecutionView, private FindingSink {
   bool shared_access_is_point(std::uint32_t object_id) const;
   bool spurious_wakeups() const { return config_->spurious_wakeups; }
   std::uint32_t register_object(ModelObject* object);
+  // Hands a kDestroy event (a lock or a joinable Thread being destroyed, see
+  // ~ModelObject and ~Thread) to the checkers only: it is no operation of the
+  // interleaving, so it is not traced, and it never unwinds the caller, a destructor.
+  void emit_destroy(OpEvent& event);
 
   // Threads.
   std::uint32_t spawn(std::function<void()> body, const SourceLocation& location);
@@ -147,6 +152,8 @@ class Execution final : public ExecutionView, private FindingSink {
   std::string object_state(std::uint32_t object) const override;
   SourceLocation object_declared(std::uint32_t object) const override;
   std::uint64_t step() const override { return step_; }
+  bool strict() const override { return config_->strict; }
+  bool traced() const override { return config_->record_trace; }
 
  private:
   static void fiber_main(fctx::transfer_t from);

@@ -14,7 +14,8 @@ namespace lockstep::internal {
 namespace {
 
 // The options a replay token carries because they change what an execution does.
-constexpr std::string_view kSemanticKeys[] = {"shared-points", "spurious-wakeups", "max-steps"};
+constexpr std::string_view kSemanticKeys[] = {"shared-points", "spurious-wakeups", "max-steps",
+                                              "strict"};
 
 std::string option_value(const Options& options, std::string_view key) {
   const std::string all = options.to_string();
@@ -44,6 +45,7 @@ std::string detail_of(const OpEvent& event) {
     case OpResult::kFailed: text = "failed"; break;
     case OpResult::kTimeout: text = "timeout"; break;
     case OpResult::kSpurious: text = "spurious"; break;
+    case OpResult::kRefused: text = "refused (misuse)"; break;
   }
   if (event.op == OpKind::kSpawn || event.op == OpKind::kJoin || event.op == OpKind::kWake) {
     if (event.op != OpKind::kWake || event.other != event.thread) {
@@ -163,6 +165,7 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
   config.max_steps = options.max_steps;
   config.shared_points = shared_points_of(options);
   config.spurious_wakeups = options.spurious_wakeups;
+  config.strict = options.strict;
   config.record_trace = replaying;
   config.heartbeat = &progress.heartbeat;
 

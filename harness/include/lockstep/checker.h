@@ -37,6 +37,15 @@ class ExecutionView {
   virtual std::string object_state(std::uint32_t object) const = 0;
   virtual SourceLocation object_declared(std::uint32_t object) const = 0;
   virtual std::uint64_t step() const = 0;
+  // Option strict: report legal-but-suspicious uses (a Lock released by another thread).
+  virtual bool strict() const { return false; }
+  // True in the traced re-run of a failing schedule (the one whose findings are shown);
+  // then locate() is worth its cost.
+  virtual bool traced() const { return false; }
+  // `location` as a finding location; when traced and inside library code (a
+  // std::scoped_lock's lock()) it carries the running thread's call stack, so the
+  // report shows the user's line. Call it for the event being observed only.
+  virtual Location locate(const SourceLocation& location) const { return Location::from(location); }
 };
 
 class FindingSink {
