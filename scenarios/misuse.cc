@@ -256,12 +256,12 @@ LOCKSTEP_SCENARIO(misuse_single_join, pass, "the fix: join once (or let the Thre
 
 LOCKSTEP_SCENARIO(misuse_never_joined, misuse, "a background Thread kept in a static, never joined") {
   static std::optional<lockstep::Thread> background;
-  background.emplace([] {});
+  background = lockstep::Thread([] {});
 }
 
 LOCKSTEP_SCENARIO(misuse_joined_at_end, pass, "the fix: the static Thread is joined at the end") {
   static std::optional<lockstep::Thread> background;
-  background.emplace([] {});
+  background = lockstep::Thread([] {});
   background->join();
 }
 

@@ -54,7 +54,11 @@ Thread::Thread(Thread&& other) noexcept { *this = std::move(other); }
 
 Thread& Thread::operator=(Thread&& other) noexcept {
   if (this != &other) {
-    if (joinable()) join();
+    // Joins what this Thread runs, unless it is a logical thread of an execution that
+    // has ended (a Thread kept across executions): that one was joined at its end.
+    const internal::Execution* ex = internal::current_execution();
+    const bool stale = logical_joinable_ && (ex == nullptr || ex != execution_ || ex->epoch() != epoch_);
+    if (joinable() && !stale) join();
     execution_ = other.execution_;
     epoch_ = other.epoch_;
     logical_ = other.logical_;
