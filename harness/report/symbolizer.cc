@@ -123,6 +123,13 @@ bool is_library_file(const char* file) {
   const std::string_view path(file);
   const std::string_view root = harness_root();
   if (!root.empty() && path.substr(0, root.size()) == root) return true;
+  // The checkers (checkers/, next to harness/) are library code too: a checker that
+  // locates the event it observes captures its own frames first.
+  const std::size_t source = root.size() - std::string_view("harness/").size();
+  if (!root.empty() && path.substr(0, source) == root.substr(0, source) &&
+      path.substr(source, 9) == "checkers/") {
+    return true;
+  }
   return path.find("/include/lockstep/") != std::string_view::npos ||
          path.rfind("/usr/include/", 0) == 0 || path.rfind("/usr/lib/gcc/", 0) == 0 ||
          path.find("/c++/") != std::string_view::npos || path.rfind("??", 0) == 0;
