@@ -4,6 +4,8 @@
 #include "deadlock/partial_deadlock.h"
 #include "lockstep/checker.h"
 #include "race/race_checker.h"
+#include "misuse/lock_misuse.h"
+#include "misuse/thread_misuse.h"
 
 namespace lockstep {
 
@@ -13,6 +15,8 @@ std::vector<std::unique_ptr<Checker>> make_default_checkers() {
   checkers.push_back(std::make_unique<checkers::PartialDeadlock>());
   checkers.push_back(std::make_unique<checkers::RaceChecker>());
   checkers.push_back(std::make_unique<checkers::LockOrder>());
+  checkers.push_back(std::make_unique<checkers::LockMisuse>());
+  checkers.push_back(std::make_unique<checkers::ThreadMisuse>());
   return checkers;
 }
 

@@ -124,6 +124,9 @@ inline void RaceChecker::on_access(const OpEvent& event, const ExecutionView& vi
 }
 
 void RaceChecker::on_event(const OpEvent& event, const ExecutionView& view, FindingSink& sink) {
+  // A refused operation (a misuse: join of no thread, release of an unheld lock) did
+  // nothing, so it orders nothing.
+  if (event.result == OpResult::kRefused) return;
   const bool ok = event.result == OpResult::kOk;
   switch (event.op) {
     case OpKind::kRead:

@@ -123,9 +123,11 @@ bool is_library_file(const char* file) {
   const std::string_view path(file);
   const std::string_view root = harness_root();
   if (!root.empty() && path.substr(0, root.size()) == root) return true;
-  // The checkers (a sibling of harness/) capture stacks too (checkers/deadlock/lock_order.cc).
-  if (!root.empty() && path.substr(0, root.size() - 8) == root.substr(0, root.size() - 8) &&
-      path.substr(root.size() - 8, 9) == "checkers/") {
+  // The checkers (checkers/, next to harness/) are library code too: a checker that
+  // locates the event it observes captures its own frames first.
+  const std::size_t source = root.size() - std::string_view("harness/").size();
+  if (!root.empty() && path.substr(0, source) == root.substr(0, source) &&
+      path.substr(source, 9) == "checkers/") {
     return true;
   }
   return path.find("/include/lockstep/") != std::string_view::npos ||

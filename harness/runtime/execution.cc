@@ -49,6 +49,17 @@ std::uint32_t ModelObject::bind(Execution& ex) {
   return id_;
 }
 
+ModelObject::~ModelObject() {
+  Execution* const ex = tls_execution;
+  if (ex == nullptr || epoch_ != ex->epoch() || ex->aborting()) return;
+  if (!is_lock_kind(kind_)) return;
+  OpEvent event;
+  event.object_kind = kind_;
+  event.object = id_;
+  event.location = declared_;
+  ex->emit_destroy(event);
+}
+
 Execution::Execution(StackPool& stacks) : stacks_(stacks) {}
 
 Execution::~Execution() = default;
@@ -501,6 +512,14 @@ std::uint32_t Execution::spawn(std::function<void()> body, const SourceLocation&
   child.body = std::move(body);
   child.spawned_at = location;
   return child.id;
+}
+
+void Execution::emit_destroy(OpEvent& event) {
+  const TsanIgnoreScope ignore;
+  event.op = OpKind::kDestroy;
+  event.thread = current_;
+  event.step = step_;
+  for (Checker* checker : checkers_) checker->on_event(event, *this, *this);
 }
 
 ThreadState Execution::thread_state(std::uint32_t thread) const {

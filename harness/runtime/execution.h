@@ -54,6 +54,7 @@ struct ExecutionConfig {
   // Under kRacy: keys (variable_key) of the variables found racy so far, sorted.
   const std::vector<std::uint32_t>* racy = nullptr;
   bool spurious_wakeups = false;
+  bool strict = false;  // option strict (checkers read it through ExecutionView::strict)
   bool record_trace = false;
   Heartbeat* heartbeat = nullptr;
 };
@@ -141,6 +142,10 @@ class Execution final : public ExecutionView, private FindingSink {
   bool shared_access_is_point(std::uint32_t object_id) const;
   bool spurious_wakeups() const { return config_->spurious_wakeups; }
   std::uint32_t register_object(ModelObject* object);
+  // Hands a kDestroy event (a lock or a joinable Thread being destroyed, see
+  // ~ModelObject and ~Thread) to the checkers only: it is no operation of the
+  // interleaving, so it is not traced, and it never unwinds the caller, a destructor.
+  void emit_destroy(OpEvent& event);
 
   // Threads.
   std::uint32_t spawn(std::function<void()> body, const SourceLocation& location);
@@ -162,6 +167,7 @@ class Execution final : public ExecutionView, private FindingSink {
   SourceLocation object_declared(std::uint32_t object) const override;
   std::uint64_t step() const override { return step_; }
   std::uint64_t execution_index() const override { return config_->index; }
+  bool strict() const override { return config_->strict; }
   bool traced() const override { return config_->record_trace; }
 
   // Stable keys of the Shared variables checkers marked racy in the last run.

@@ -25,7 +25,7 @@ namespace {
 
 // The options a replay token carries because they change what an execution does.
 constexpr std::string_view kSemanticKeys[] = {"shared-points", "racy-variables", "spurious-wakeups",
-                                              "max-steps"};
+                                              "max-steps", "strict"};
 
 std::string format_racy_keys(const std::vector<std::uint32_t>& keys) {
   std::string text;
@@ -66,6 +66,7 @@ std::string detail_of(const OpEvent& event) {
     case OpResult::kFailed: text = "failed"; break;
     case OpResult::kTimeout: text = "timeout"; break;
     case OpResult::kSpurious: text = "spurious"; break;
+    case OpResult::kRefused: text = "refused (misuse)"; break;
   }
   if (event.op == OpKind::kSpawn || event.op == OpKind::kJoin || event.op == OpKind::kWake) {
     // A join names its target as the object (t2); a wake names the woken thread
@@ -348,6 +349,7 @@ ExecutionConfig execution_config(const Options& options) {
   config.max_steps = options.max_steps;
   config.shared_points = shared_points_of(options);
   config.spurious_wakeups = options.spurious_wakeups;
+  config.strict = options.strict;
   return config;
 }
 

@@ -48,8 +48,11 @@ void Condition::acquire_restore(std::uint32_t count, const SourceLocation& locat
 }
 
 bool Condition::wait(double timeout, SourceLocation location) {
-  if (!held()) throw std::runtime_error("cannot wait on un-acquired lock");
   internal::Execution* ex = internal::current_execution();
+  if (!held()) {
+    if (ex != nullptr) queue_.refuse(*ex, OpKind::kWait, location);
+    throw std::runtime_error("cannot wait on un-acquired lock");
+  }
   if (ex == nullptr) {
     // The ticket is taken and the lock released under real_mutex_, so a notifier (who
     // must hold the lock, then takes real_mutex_) sees this waiter. Releasing does not
@@ -82,8 +85,12 @@ bool Condition::wait(double timeout, SourceLocation location) {
 }
 
 void Condition::notify(std::size_t n, SourceLocation location) {
-  if (!held()) throw std::runtime_error("cannot notify on un-acquired lock");
-  if (internal::Execution* ex = internal::current_execution()) {
+  internal::Execution* ex = internal::current_execution();
+  if (!held()) {
+    if (ex != nullptr) queue_.refuse(*ex, n == 1 ? OpKind::kNotifyOne : OpKind::kNotifyAll, location);
+    throw std::runtime_error("cannot notify on un-acquired lock");
+  }
+  if (ex != nullptr) {
     queue_.notify(*ex, n, location);
     return;
   }

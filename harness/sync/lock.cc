@@ -43,7 +43,10 @@ void Lock::release(SourceLocation location) {
     return;
   }
   if (!ex->point(this, OpKind::kRelease, internal::Wait::kNever, location)) return;
-  if (holder_ == kNobody) python_error("release unlocked lock");
+  if (holder_ == kNobody) {
+    internal::emit_refused(*ex, *this, OpKind::kRelease, location);
+    python_error("release unlocked lock");
+  }
   holder_ = kNobody;
   internal::emit_lock_event(*ex, *this, OpKind::kRelease, OpResult::kOk, location);
 }
@@ -100,6 +103,7 @@ void RLock::release(SourceLocation location) {
   }
   if (!ex->point(this, OpKind::kRelease, internal::Wait::kNever, location)) return;
   if (owner_ != ex->current()) {
+    internal::emit_refused(*ex, *this, OpKind::kRelease, location);
     python_error("cannot release un-acquired lock (t" + std::to_string(ex->current()) +
                  " releases an RLock " + state_text() + ")");
   }
@@ -121,11 +125,14 @@ std::uint32_t RLock::release_save(SourceLocation location) {
     return count;
   }
   if (!ex->point(this, OpKind::kRelease, internal::Wait::kNever, location)) return 0;
-  if (owner_ != ex->current()) python_error("cannot release un-acquired lock");
+  if (owner_ != ex->current()) {
+    internal::emit_refused(*ex, *this, OpKind::kRelease, location);
+    python_error("cannot release un-acquired lock");
+  }
   const std::uint32_t count = count_;
   count_ = 0;
   owner_ = kNobody;
-  internal::emit_lock_event(*ex, *this, OpKind::kRelease, OpResult::kOk, location);
+  internal::emit_lock_event(*ex, *this, OpKind::kRelease, OpResult::kOk, location, count);
   return count;
 }
 
@@ -138,7 +145,7 @@ void RLock::acquire_restore(std::uint32_t count, SourceLocation location) {
   if (!internal::acquire_point(*ex, *this, true, false, location) || ex->aborting()) return;
   owner_ = ex->current();
   count_ = count;
-  internal::emit_lock_event(*ex, *this, OpKind::kAcquire, OpResult::kOk, location);
+  internal::emit_lock_event(*ex, *this, OpKind::kAcquire, OpResult::kOk, location, count);
 }
 
 }  // namespace lockstep

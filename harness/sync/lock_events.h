@@ -13,8 +13,10 @@ namespace lockstep::internal {
 // Emits the event of a lock operation on `object`. A successful acquire is an
 // acquire edge for TSan and a release a release edge, so TSan sees the lock's
 // happens-before while fibers switch without synchronising.
+// `levels`: how many levels of a reentrant lock the operation takes or gives back at
+// once (a Condition wait's release_save/acquire_restore), as the event's value; 0 means 1.
 inline void emit_lock_event(Execution& ex, ModelObject& object, OpKind op, OpResult result,
-                            const SourceLocation& location) {
+                            const SourceLocation& location, std::int64_t levels = 0) {
   if (result == OpResult::kOk) {
     if (op == OpKind::kRelease || op == OpKind::kReleaseShared) {
       sanitizer_release(&object);
@@ -25,6 +27,20 @@ inline void emit_lock_event(Execution& ex, ModelObject& object, OpKind op, OpRes
   OpEvent event;
   event.op = op;
   event.result = result;
+  event.value = levels;
+  event.location = location;
+  ex.emit(event, &object);
+}
+
+// Emits the event of an operation refused as a misuse (OpResult::kRefused): it had no
+// effect, and the caller then throws as the real primitive does. Emitted before the
+// throw, so the misuse checker's finding comes before the "exception" one.
+inline void emit_refused(Execution& ex, ModelObject& object, OpKind op,
+                         const SourceLocation& location, std::int64_t value = 0) {
+  OpEvent event;
+  event.op = op;
+  event.result = OpResult::kRefused;
+  event.value = value;
   event.location = location;
   ex.emit(event, &object);
 }

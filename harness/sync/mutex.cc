@@ -56,6 +56,7 @@ std::string OwnerModel::state_text() const {
 [[gnu::always_inline]] inline void OwnerModel::model_unlock(Execution& ex, const SourceLocation& location) {
   if (!ex.point(this, OpKind::kRelease, Wait::kNever, location)) return;
   if (owner_ != ex.current()) {
+    emit_refused(ex, *this, OpKind::kRelease, location);
     not_owner(std::string(object_kind_name(kind())).c_str(), ex.current(), state_text());
   }
   if (--count_ == 0) owner_ = kNobody;
@@ -167,7 +168,10 @@ void SharedMutex::unlock(SourceLocation location) {
   internal::Execution* ex = internal::current_execution();
   if (ex == nullptr) return real_.unlock();
   if (!ex->point(this, OpKind::kRelease, internal::Wait::kNever, location)) return;
-  if (owner_ != ex->current()) not_owner("SharedMutex", ex->current(), state_text());
+  if (owner_ != ex->current()) {
+    internal::emit_refused(*ex, *this, OpKind::kRelease, location);
+    not_owner("SharedMutex", ex->current(), state_text());
+  }
   owner_ = kNobody;
   internal::emit_lock_event(*ex, *this, OpKind::kRelease, OpResult::kOk, location);
 }
@@ -178,7 +182,10 @@ void SharedMutex::unlock_shared(SourceLocation location) {
   const internal::ModelAccess access;
   if (!ex->point(this, OpKind::kReleaseShared, internal::Wait::kNever, location)) return;
   const auto it = std::find(readers_.begin(), readers_.end(), ex->current());
-  if (it == readers_.end()) not_owner("SharedMutex (shared)", ex->current(), state_text());
+  if (it == readers_.end()) {
+    internal::emit_refused(*ex, *this, OpKind::kReleaseShared, location);
+    not_owner("SharedMutex (shared)", ex->current(), state_text());
+  }
   readers_.erase(it);
   internal::emit_lock_event(*ex, *this, OpKind::kReleaseShared, OpResult::kOk, location);
 }

@@ -48,7 +48,10 @@ void Semaphore::release(std::uint64_t n, SourceLocation location) {
     return;
   }
   if (!ex->point(this, OpKind::kRelease, internal::Wait::kNever, location)) return;
-  if (n > limit() - value_) over_release();
+  if (n > limit() - value_) {
+    internal::emit_refused(*ex, *this, OpKind::kRelease, location, static_cast<std::int64_t>(initial_));
+    over_release();
+  }
   value_ += n;
   internal::emit_lock_event(*ex, *this, OpKind::kRelease, OpResult::kOk, location);
 }

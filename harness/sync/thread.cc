@@ -13,6 +13,21 @@ namespace {
   throw std::system_error(std::make_error_code(code), what);
 }
 
+// A join or detach refused as a misuse (OpResult::kRefused), emitted before the throw
+// so the misuse checker's finding comes first. `other`: the logical thread the Thread
+// was, or kNotAThread (default-constructed, moved from, or from another execution).
+constexpr std::uint32_t kNotAThread = ~std::uint32_t{0};
+void emit_refused(internal::Execution& ex, OpKind op, std::uint32_t other, const SourceLocation& location) {
+  if (ex.aborting()) return;
+  OpEvent event;
+  event.op = op;
+  event.object_kind = ObjectKind::kThread;
+  event.result = OpResult::kRefused;
+  event.other = other;
+  event.location = location;
+  ex.emit(event, nullptr);
+}
+
 }  // namespace
 
 Thread::Thread(std::function<void()> body, SourceLocation location) {
@@ -39,7 +54,11 @@ Thread::Thread(Thread&& other) noexcept { *this = std::move(other); }
 
 Thread& Thread::operator=(Thread&& other) noexcept {
   if (this != &other) {
-    if (joinable()) join();
+    // Joins what this Thread runs, unless it is a logical thread of an execution that
+    // has ended (a Thread kept across executions): that one was joined at its end.
+    const internal::Execution* ex = internal::current_execution();
+    const bool stale = logical_joinable_ && (ex == nullptr || ex != execution_ || ex->epoch() != epoch_);
+    if (joinable() && !stale) join();
     execution_ = other.execution_;
     epoch_ = other.epoch_;
     logical_ = other.logical_;
@@ -58,7 +77,17 @@ Thread::~Thread() {
     return;
   }
   // Inside an exploration a thread left joinable is joined by the end of the body
-  // (or abandoned with its execution when that ends early): nothing to do here.
+  // (or abandoned with its execution when that ends early). The kDestroy event tells
+  // the misuse checker the Thread did not leak (it is joined as std::jthread is).
+  internal::Execution* ex = internal::current_execution();
+  if (!logical_joinable_ || ex == nullptr || ex != execution_ || ex->epoch() != epoch_ ||
+      ex->aborting()) {
+    return;
+  }
+  OpEvent event;
+  event.object_kind = ObjectKind::kThread;
+  event.other = logical_;
+  ex->emit_destroy(event);
 }
 
 bool Thread::joinable() const noexcept {
@@ -72,10 +101,13 @@ void Thread::join(SourceLocation location) {
     return;
   }
   internal::Execution* ex = internal::current_execution();
-  if (!logical_joinable_ || ex == nullptr || ex != execution_ || ex->epoch() != epoch_) {
+  const bool mine = ex != nullptr && ex == execution_ && ex->epoch() == epoch_;
+  if (!logical_joinable_ || !mine) {
+    if (ex != nullptr) emit_refused(*ex, OpKind::kJoin, mine ? logical_ : kNotAThread, location);
     thread_error(std::errc::invalid_argument, "lockstep::Thread::join on a thread that is not joinable");
   }
   if (logical_ == ex->current()) {
+    emit_refused(*ex, OpKind::kJoin, logical_, location);
     thread_error(std::errc::resource_deadlock_would_occur,
                  "lockstep::Thread::join: t" + std::to_string(logical_) + " joins itself");
   }
@@ -96,7 +128,9 @@ void Thread::detach(SourceLocation location) {
     return;
   }
   internal::Execution* ex = internal::current_execution();
-  if (!logical_joinable_ || ex == nullptr || ex != execution_) {
+  const bool mine = ex != nullptr && ex == execution_ && ex->epoch() == epoch_;
+  if (!logical_joinable_ || !mine) {
+    if (ex != nullptr) emit_refused(*ex, OpKind::kDetach, mine ? logical_ : kNotAThread, location);
     thread_error(std::errc::invalid_argument, "lockstep::Thread::detach on a thread that is not joinable");
   }
   logical_joinable_ = false;

@@ -47,6 +47,15 @@ void WaitQueue::leave(Execution& ex) {
                  waiters_.end());
 }
 
+void WaitQueue::refuse(Execution& ex, OpKind op, const SourceLocation& location) {
+  if (ex.aborting()) return;  // the release threw Abort: the thread unwinds, no misuse
+  OpEvent event;
+  event.op = op;
+  event.result = OpResult::kRefused;
+  event.location = location;
+  ex.emit(event, this);
+}
+
 void WaitQueue::notify(Execution& ex, std::size_t n, const SourceLocation& location) {
   const ModelAccess access;
   const OpKind op = n == 1 ? OpKind::kNotifyOne : OpKind::kNotifyAll;

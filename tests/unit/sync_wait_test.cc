@@ -302,8 +302,8 @@ TEST(ConditionVariableInside, WhichWaiterNotifyOneWakesIsExplored) {
   EXPECT_EQ(first_woken, (std::set<int>{1, 2}));
 }
 
-// A wait with a lock the caller does not hold throws (std::unique_lock::unlock's
-// std::system_error) and must leave no waiter behind: a stale one would be a candidate
+// A wait with a lock the caller does not hold is a misuse, throws (std::unique_lock::
+// unlock's std::system_error) and must leave no waiter behind: a stale one would be a candidate
 // for notify_one, which could then pick it instead of the real waiter (a wakeup the
 // harness, not the code under test, lost).
 TEST(ConditionVariableInside, AWaitThatThrowsLeavesNoWaiterBehind) {
@@ -335,7 +335,12 @@ TEST(ConditionVariableInside, AWaitThatThrowsLeavesNoWaiterBehind) {
         waiter.join();
       },
       budget(300), "cv_wait_throws");
-  EXPECT_TRUE(result) << result;
+  // The wait without the lock is the only finding: no stale waiter, so no lost wakeup.
+  ASSERT_EQ(result.report().findings.size(), 1u) << result;
+  EXPECT_EQ(result.report().findings.front().kind, lockstep::FindingKind::kMisuse) << result;
+  EXPECT_EQ(result.report().findings.front().message,
+            "t1 waits on ConditionVariable#2 without holding its lock")
+      << result;
 }
 
 // --- Python Condition ---------------------------------------------------------------

@@ -47,10 +47,15 @@ class ExecutionView {
   // Index of this execution in its search (a failing execution's traced re-run has the
   // same index).
   virtual std::uint64_t execution_index() const = 0;
-  // Whether this is a traced re-run (a report is being built): locate() then carries
-  // call stacks that resolve library locations to the user's line.
-  virtual bool traced() const = 0;
-  virtual Location locate(const SourceLocation& location) const = 0;
+  // Option strict: report legal-but-suspicious uses (a Lock released by another thread).
+  virtual bool strict() const { return false; }
+  // True in the traced re-run of a failing schedule (the one whose findings are shown);
+  // then locate() is worth its cost.
+  virtual bool traced() const { return false; }
+  // `location` as a finding location; when traced and inside library code (a
+  // std::scoped_lock's lock()) it carries the running thread's call stack, so the
+  // report shows the user's line. Call it for the event being observed only.
+  virtual Location locate(const SourceLocation& location) const { return Location::from(location); }
 };
 
 class FindingSink {

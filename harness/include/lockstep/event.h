@@ -42,7 +42,8 @@ namespace lockstep {
   X(kFence, "fence")                        \
   X(kRead, "read")                          \
   X(kWrite, "write")                        \
-  X(kAssertFailed, "assert-failed")
+  X(kAssertFailed, "assert-failed")         \
+  X(kDestroy, "destroy")
 
 enum class OpKind : std::uint8_t {
 #define LOCKSTEP_X(id, name) id,
@@ -78,6 +79,11 @@ enum class ObjectKind : std::uint8_t {
 #undef LOCKSTEP_X
 };
 std::string_view object_kind_name(ObjectKind kind);
+// Lock, RLock and the std mutexes: the kinds that are held (kLock ... kTimedMutex stay
+// adjacent in the table above).
+constexpr bool is_lock_kind(ObjectKind kind) {
+  return kind >= ObjectKind::kLock && kind <= ObjectKind::kTimedMutex;
+}
 
 // Mirrors std::memory_order; recorded on atomic events (the race checker of a later
 // issue derives happens-before from it; execution itself is sequentially consistent).
@@ -89,6 +95,10 @@ enum class OpResult : std::uint8_t {
   kFailed,    // try_lock/non-blocking acquire found it unavailable
   kTimeout,   // a timed operation timed out (a strategy choice, in logical time)
   kSpurious,  // a condition wait woke spuriously (option spurious-wakeups)
+  kRefused,   // against the primitive's contract (a release of a lock the thread does
+              // not hold, a join of itself, a wait without the lock ...): the operation
+              // had no effect and the primitive fails as the real one does (it throws);
+              // the misuse checker reports it
 };
 
 struct OpEvent {

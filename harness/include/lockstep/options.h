@@ -69,6 +69,9 @@ using Millis = std::chrono::milliseconds;
     "the race checker found")                                                           \
   X(spurious_wakeups, bool, kBool, false, "",                                           \
     "let condition-variable waits wake spuriously as a strategy choice")                \
+  X(strict, bool, kBool, false, "",                                                     \
+    "report Lock uses Python allows but that are usually bugs (a release by another "   \
+    "thread, held at its thread's exit) as misuse")                                     \
   X(stack_size, std::uint64_t, kBytes, std::uint64_t{256 * 1024}, "",                   \
     "stack size of each logical thread (a guard page is added)")                        \
   X(stall_timeout, Millis, kDuration, Millis{10000}, "",                                \

@@ -29,6 +29,9 @@ class WaitQueue final : public ModelObject {
   // between enter() and await(), e.g. because releasing the lock threw. A waiter left
   // behind would be a candidate for notify_one and could swallow a later notify.
   void leave(Execution& ex);
+  // Emits `op` (a wait or a notify) refused as a misuse (OpResult::kRefused): the
+  // caller does not hold the lock the condition requires, and throws next.
+  void refuse(Execution& ex, OpKind op, const SourceLocation& location);
   // Notifies up to `n` waiters not yet notified (which ones: a strategy choice).
   void notify(Execution& ex, std::size_t n, const SourceLocation& location);
   static constexpr std::size_t kAll = ~std::size_t{0};

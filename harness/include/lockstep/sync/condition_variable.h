@@ -120,6 +120,7 @@ class ConditionVariableAny {
       lock.unlock();  // throws when the caller does not hold it (std::unique_lock, Mutex)
     } catch (...) {
       queue_.leave(ex);
+      queue_.refuse(ex, OpKind::kWait, location);
       throw;
     }
     const OpResult result = queue_.await(ex, timed, location);
