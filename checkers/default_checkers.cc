@@ -1,5 +1,6 @@
 // The checkers every exploration runs: one row per checker.
 #include "deadlock/global_deadlock.h"
+#include "livelock/lasso.h"
 #include "lockstep/checker.h"
 
 namespace lockstep {
@@ -7,6 +8,7 @@ namespace lockstep {
 std::vector<std::unique_ptr<Checker>> make_default_checkers() {
   std::vector<std::unique_ptr<Checker>> checkers;
   checkers.push_back(std::make_unique<checkers::GlobalDeadlock>());
+  checkers.push_back(std::make_unique<checkers::Lasso>());
   return checkers;
 }
 

@@ -23,6 +23,7 @@
 #include "lockstep/checker.h"
 #include "lockstep/internal/runtime.h"
 #include "lockstep/strategy.h"
+#include "runtime/fairness.h"
 #include "runtime/fiber_switch.h"
 #include "runtime/stack_pool.h"
 
@@ -52,6 +53,8 @@ struct ExecutionConfig {
   std::uint64_t max_steps = 20000;
   SharedPoints shared_points = SharedPoints::kRacy;
   bool spurious_wakeups = false;
+  bool fair = true;                   // option fair (runtime/fairness.h)
+  const Options* options = nullptr;   // for checkers (ExecutionView::options); null: defaults
   bool record_trace = false;
   Heartbeat* heartbeat = nullptr;
 };
@@ -147,6 +150,7 @@ class Execution final : public ExecutionView, private FindingSink {
   std::string object_state(std::uint32_t object) const override;
   SourceLocation object_declared(std::uint32_t object) const override;
   std::uint64_t step() const override { return step_; }
+  const Options& options() const override;
 
  private:
   static void fiber_main(fctx::transfer_t from);
@@ -195,6 +199,7 @@ class Execution final : public ExecutionView, private FindingSink {
   std::uint32_t thread_count_ = 0;
   std::vector<PendingInfo> pending_;
   std::vector<std::uint32_t> runnable_;  // pick_next's scratch, one slot per thread
+  FairScheduler fair_;                   // filters runnable_ before the strategy sees it
   std::vector<ObjectRecord> objects_;
   std::vector<std::uint32_t> choices_;
   std::vector<Finding> findings_;

@@ -14,7 +14,8 @@ namespace lockstep::internal {
 namespace {
 
 // The options a replay token carries because they change what an execution does.
-constexpr std::string_view kSemanticKeys[] = {"shared-points", "spurious-wakeups", "max-steps"};
+constexpr std::string_view kSemanticKeys[] = {"shared-points", "spurious-wakeups", "max-steps",
+                                             "fair", "livelock-after"};
 
 std::string option_value(const Options& options, std::string_view key) {
   const std::string all = options.to_string();
@@ -163,6 +164,8 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
   config.max_steps = options.max_steps;
   config.shared_points = shared_points_of(options);
   config.spurious_wakeups = options.spurious_wakeups;
+  config.fair = options.fair;
+  config.options = &options;
   config.record_trace = replaying;
   config.heartbeat = &progress.heartbeat;
 

@@ -14,6 +14,7 @@
 
 #include "lockstep/event.h"
 #include "lockstep/finding.h"
+#include "lockstep/options.h"
 
 namespace lockstep {
 
@@ -37,6 +38,8 @@ class ExecutionView {
   virtual std::string object_state(std::uint32_t object) const = 0;
   virtual SourceLocation object_declared(std::uint32_t object) const = 0;
   virtual std::uint64_t step() const = 0;
+  // The exploration's options (checkers with a knob read it in begin_execution).
+  virtual const Options& options() const;
 };
 
 class FindingSink {

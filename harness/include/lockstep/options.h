@@ -48,6 +48,12 @@ using Millis = std::chrono::milliseconds;
     "which Shared<T> accesses are scheduling points (racy: variables found racy)")      \
   X(spurious_wakeups, bool, kBool, false, "",                                           \
     "let condition-variable waits wake spuriously as a strategy choice")                \
+  X(fair, bool, kBool, true, "",                                                        \
+    "fair scheduling (CHESS): a thread that yields, fails a try-lock, times out or "    \
+    "polls without effect goes after the threads it kept waiting")                      \
+  X(livelock_after, std::uint64_t, kUint, 500, "",                                      \
+    "scheduling points an execution runs before the livelock checker starts hashing "   \
+    "states (shorter executions pay nothing)")                                          \
   X(stack_size, std::uint64_t, kBytes, std::uint64_t{256 * 1024}, "",                   \
     "stack size of each logical thread (a guard page is added)")                        \
   X(stall_timeout, Millis, kDuration, Millis{10000}, "",                                \
