@@ -48,6 +48,7 @@ void Lasso::begin_execution(const ExecutionView& view) {
   after_ = view.options().livelock_after;
   hash_ = 0;
   numbered_ = 0;
+  last_step_ = ~std::uint64_t{0};
   events_ = 0;
   start_ = 0;
   saved_hash_ = 0;
@@ -104,11 +105,18 @@ void Lasso::on_event(const OpEvent& event, const ExecutionView& view, FindingSin
   if (event.object != 0) update_object(event);
   if (event.thread >= threads_.size()) threads_.resize(event.thread + 1);
   ThreadTrack& thread = threads_[event.thread];
-  const bool yield = no_effect(event, thread);
-  // Where the thread is: its last operation (the file name's address is stable within
-  // the process and only ever compared).
+  // Only a yield at a scheduling point counts: a spin loop always has one (else the
+  // watchdog reports it as stalled), while straight-line code may read the same value
+  // twice at one library location (Shared<T>'s conversion) without a point between.
+  const bool at_point = event.step != last_step_;
+  last_step_ = event.step;
+  const bool yield = no_effect(event, thread) && at_point;
+  // Where the thread is: its last operation, its result and the value it read or wrote
+  // (the file name's address is stable within the process and only ever compared).
   std::uint64_t component = combine(event.thread, static_cast<std::uint64_t>(event.op));
   component = combine(component, static_cast<std::uint64_t>(event.result));
+  // What it saw decides where it goes next (a loop's exit test read 1, not 0).
+  if (event.has_value) component = combine(component, static_cast<std::uint64_t>(event.value));
   component = combine(component, event.location.line());
   component = combine(component, reinterpret_cast<std::uintptr_t>(event.location.file_name()));
   hash_ ^= thread.component ^ component;
@@ -142,6 +150,10 @@ bool Lasso::find_cycle(std::uint64_t index, const ExecutionView& view, FindingSi
   seen_.assign(threads, 0);
   yielded_.assign(threads, 0);
   const std::uint64_t lowest = std::max(start_, index >= kRing - 1 ? index - (kRing - 1) : 0);
+  // The state must have come back twice: its latest cycle, and one before it (a valid
+  // cycle each), so a single coincidental repetition is never reported.
+  std::uint64_t cycle_start = 0;
+  bool first_found = false;
   for (std::uint64_t from = index; from-- > lowest;) {
     const Entry& next = ring_[(from + 1) & (kRing - 1)];
     if (next.event.thread < threads) {
@@ -158,7 +170,14 @@ bool Lasso::find_cycle(std::uint64_t index, const ExecutionView& view, FindingSi
       if (seen_[t] != 0 && yielded_[t] == 0) valid = false;
     }
     if (!valid) continue;
-    report(from, index, view, sink);
+    if (!first_found) {
+      first_found = true;
+      cycle_start = from;
+      std::fill(seen_.begin(), seen_.end(), 0);
+      std::fill(yielded_.begin(), yielded_.end(), 0);
+      continue;
+    }
+    report(cycle_start, index, view, sink);
     reported_ = true;
     return true;
   }

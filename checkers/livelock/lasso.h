@@ -7,14 +7,16 @@
 //   object  the value an integral Shared/Atomic access saw or left (OpEvent::value),
 //           a lock's or semaphore's acquisition count and last acquirer, a queue's
 //           size (puts - gets), an Event's flag;
-//   thread  its last operation: kind, result and source location (where it is in
-//           its loop).
+//   thread  its last operation: kind, result, source location and the value it read or
+//           wrote — where it is in its loop and what it knows, which decide its next
+//           operation (a proxy for the pending operation, known only at the next point).
 // Counts are relative to where hashing started, which is enough to compare states.
 // Local variables are invisible, so a loop that counts in a plain int looks like a
 // cycle; two rules keep such loops from being reported: every thread that runs in the
 // cycle must also *yield* in it (this_thread::yield(), a failed try-lock, a timeout, a
 // spurious wakeup, or a re-read of an unchanged value at the same place — the same
-// operations fairness treats as yields), and a progress() mark or a thread's end
+// operations fairness treats as yields — at a scheduling point), the state must come
+// back twice (two consecutive valid cycles), and a progress() mark or a thread's end
 // clears the history.
 //
 // Cost: nothing for the first `livelock-after` scheduling points of an execution (one
@@ -78,6 +80,7 @@ class Lasso final : public Checker {
   std::uint64_t after_ = 0;
   std::uint64_t hash_ = 0;
   std::uint64_t numbered_ = 0;  // events seen in this execution
+  std::uint64_t last_step_ = 0;  // step of the last event (a new step: a scheduling point)
   std::uint64_t events_ = 0;    // events hashed in this execution
   std::uint64_t start_ = 0;   // index of the first event after the last progress
   std::uint64_t saved_hash_ = 0;
