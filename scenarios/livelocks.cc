@@ -31,7 +31,7 @@ void take_both_politely(lockstep::Lock& mine, lockstep::Lock& other, lockstep::S
 }  // namespace
 
 // livelock-after=0: the lockstep rounds are brief under a random walk, so hashing
-// starts at once (the default waits 500 scheduling points).
+// starts at once (the default waits 5000 scheduling points).
 LOCKSTEP_SCENARIO(polite_livelock, livelock,
                   "two threads take one Lock each, try the other, back off and retry in lockstep",
                   "livelock-after=0 executions=2000") {

@@ -123,6 +123,7 @@ void Lasso::on_event(const OpEvent& event, const ExecutionView& view, FindingSin
   thread.component = component;
 
   const std::uint64_t index = events_++;
+  if (yield) thread.last_yield = index;
   Entry& entry = ring_[index & (kRing - 1)];
   entry.hash = hash_;
   entry.no_effect = yield;
@@ -135,7 +136,10 @@ void Lasso::on_event(const OpEvent& event, const ExecutionView& view, FindingSin
     window_ = kFirstWindow;
     return;
   }
-  if (hash_ == saved_hash_ && index != saved_index_) [[unlikely]] {
+  // A cycle ending here contains a yield of this thread since the last progress: without
+  // one (a lock ping-pong counting in a plain int) the search is not even started.
+  if (hash_ == saved_hash_ && index != saved_index_ && thread.last_yield != kNever &&
+      thread.last_yield > start_) [[unlikely]] {
     if (find_cycle(index, view, sink)) return;
   }
   if (index - saved_index_ >= window_) {

@@ -46,6 +46,7 @@ class Lasso final : public Checker {
   void on_event(const OpEvent& event, const ExecutionView& view, FindingSink& sink) override;
 
  private:
+  static constexpr std::uint64_t kNever = ~std::uint64_t{0};
   struct ObjectTrack {
     std::uint64_t component = 0;
     std::int64_t value = 0;
@@ -59,6 +60,7 @@ class Lasso final : public Checker {
     std::uint32_t read_line = 0;
     const char* read_file = nullptr;
     std::int64_t read_value = 0;
+    std::uint64_t last_yield = kNever;  // index of its last yield event
   };
   struct Entry {
     std::uint64_t hash = 0;  // the state after `event`

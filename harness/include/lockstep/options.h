@@ -51,7 +51,7 @@ using Millis = std::chrono::milliseconds;
   X(fair, bool, kBool, true, "",                                                        \
     "fair scheduling (CHESS): a thread that yields, fails a try-lock, times out or "    \
     "polls without effect goes after the threads it kept waiting")                      \
-  X(livelock_after, std::uint64_t, kUint, 500, "",                                      \
+  X(livelock_after, std::uint64_t, kUint, 5000, "",                                     \
     "scheduling points an execution runs before the livelock checker starts hashing "   \
     "states (shorter executions pay nothing)")                                          \
   X(stack_size, std::uint64_t, kBytes, std::uint64_t{256 * 1024}, "",                   \
