@@ -2,6 +2,7 @@
 #include "deadlock/global_deadlock.h"
 #include "deadlock/lock_order.h"
 #include "deadlock/partial_deadlock.h"
+#include "livelock/lasso.h"
 #include "lockstep/checker.h"
 #include "race/race_checker.h"
 #include "misuse/lock_misuse.h"
@@ -17,6 +18,7 @@ std::vector<std::unique_ptr<Checker>> make_default_checkers() {
   checkers.push_back(std::make_unique<checkers::LockOrder>());
   checkers.push_back(std::make_unique<checkers::LockMisuse>());
   checkers.push_back(std::make_unique<checkers::ThreadMisuse>());
+  checkers.push_back(std::make_unique<checkers::Lasso>());
   return checkers;
 }
 

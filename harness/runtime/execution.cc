@@ -81,6 +81,7 @@ LogicalThread& Execution::new_thread() {
   thread.handle.thread = thread.id;
   thread.handle.finished = false;
   pending_.push_back(PendingInfo{OpKind::kThreadStart, 0, false});
+  fair_.add_thread(thread.id);
   if (runnable_.size() < thread_count_) runnable_.resize(thread_count_);
   return thread;
 }
@@ -105,6 +106,7 @@ void Execution::run(const std::function<void()>& body, const ExecutionConfig& co
   step_ = 0;
   aborting_ = false;
   epoch_ = g_next_epoch.fetch_add(1, std::memory_order_relaxed);
+  fair_.reset(config.fair);
 
   LogicalThread& main = new_thread();
   main.spawned_at = SourceLocation::current();
@@ -259,9 +261,18 @@ std::uint32_t Execution::pick_next() {
   std::uint32_t count = 0;
   for (std::uint32_t i = 0; i < thread_count_; ++i) {
     const bool on = enabled(*threads[i]);
+    // Changes of enabledness are the running thread's doing (fairness's D sets).
+    if (on == pending[i].blocked) [[unlikely]] fair_.on_transition(i, on, current_);
     pending[i].blocked = !on;
     runnable[count] = i;
     count += on ? 1 : 0;
+  }
+  fair_.after_step(current_, std::span<const PendingInfo>(pending, thread_count_));
+  // Fairness holds back yielding threads only once the execution is long (livelock-after
+  // points): shorter schedules that starve a thread for a while are real schedules
+  // (a bug window behind many yields), and livelock reports start there anyway.
+  if (count > 1 && step_ >= config_->fair_from && fair_.constrained()) [[unlikely]] {
+    count = fair_.filter(runnable, count);
   }
   if (count == 0) return kNoThread;
   if (count == 1) return runnable[0];
@@ -364,8 +375,8 @@ void Execution::report_step_bound(std::uint32_t thread, const SourceLocation& lo
   finding.kind = FindingKind::kStepBound;
   finding.threads = {thread};
   finding.locations.push_back(locate(location));
-  finding.message = "no termination within " + std::to_string(config_->max_steps) +
-                    " scheduling points (option max-steps)";
+  finding.message = "did not terminate within " + std::to_string(config_->max_steps) +
+                    " steps (option max-steps)";
   report(std::move(finding), /*fatal=*/true);
 }
 
@@ -435,6 +446,7 @@ void Execution::emit(OpEvent& event, ModelObject* object) {
     event.object = object->bind(*this);
     event.object_kind = object->kind();
   }
+  fair_.observe(event);
   for (Checker* checker : event_checkers_) checker->on_event(event, *this, *this);
   if (config_->record_trace) [[unlikely]] {
     trace_.push_back(event);
@@ -583,6 +595,10 @@ std::string Execution::object_state(std::uint32_t object) const {
   return {};
 }
 
+const Options& Execution::options() const {
+  return config_->options != nullptr ? *config_->options : ExecutionView::options();
+}
+
 SourceLocation Execution::object_declared(std::uint32_t object) const {
   if (object == 0 || object > objects_.size()) return {};
   return objects_[object - 1].declared;
@@ -623,3 +639,12 @@ ModelAccess::~ModelAccess() = default;
 #endif
 
 }  // namespace lockstep::internal
+
+namespace lockstep {
+
+const Options& ExecutionView::options() const {
+  static const Options defaults;
+  return defaults;
+}
+
+}  // namespace lockstep

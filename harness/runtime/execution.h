@@ -23,6 +23,7 @@
 #include "lockstep/checker.h"
 #include "lockstep/internal/runtime.h"
 #include "lockstep/strategy.h"
+#include "runtime/fairness.h"
 #include "runtime/fiber_switch.h"
 #include "runtime/stack_pool.h"
 
@@ -55,6 +56,9 @@ struct ExecutionConfig {
   const std::vector<std::uint32_t>* racy = nullptr;
   bool spurious_wakeups = false;
   bool strict = false;  // option strict (checkers read it through ExecutionView::strict)
+  bool fair = true;                   // option fair (runtime/fairness.h)
+  std::uint64_t fair_from = 0;        // enforced from this step on (option livelock-after)
+  const Options* options = nullptr;   // for checkers (ExecutionView::options); null: defaults
   bool record_trace = false;
   Heartbeat* heartbeat = nullptr;
 };
@@ -172,6 +176,7 @@ class Execution final : public ExecutionView, private FindingSink {
 
   // Stable keys of the Shared variables checkers marked racy in the last run.
   const std::vector<std::uint32_t>& racy_found() const { return racy_found_; }
+  const Options& options() const override;
 
  private:
   static void fiber_main(fctx::transfer_t from);
@@ -222,6 +227,7 @@ class Execution final : public ExecutionView, private FindingSink {
   std::uint32_t thread_count_ = 0;
   std::vector<PendingInfo> pending_;
   std::vector<std::uint32_t> runnable_;  // pick_next's scratch, one slot per thread
+  FairScheduler fair_;                   // filters runnable_ before the strategy sees it
   std::vector<ObjectRecord> objects_;
   std::vector<std::uint32_t> choices_;
   std::vector<Finding> findings_;

@@ -25,7 +25,8 @@ namespace {
 
 // The options a replay token carries because they change what an execution does.
 constexpr std::string_view kSemanticKeys[] = {"shared-points", "racy-variables", "spurious-wakeups",
-                                              "max-steps", "strict"};
+                                              "max-steps", "strict", "fair",
+                                              "livelock-after"};
 
 std::string format_racy_keys(const std::vector<std::uint32_t>& keys) {
   std::string text;
@@ -350,6 +351,9 @@ ExecutionConfig execution_config(const Options& options) {
   config.shared_points = shared_points_of(options);
   config.spurious_wakeups = options.spurious_wakeups;
   config.strict = options.strict;
+  config.fair = options.fair;
+  config.fair_from = options.livelock_after;
+  config.options = &options;
   return config;
 }
 

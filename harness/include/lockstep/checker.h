@@ -14,6 +14,7 @@
 
 #include "lockstep/event.h"
 #include "lockstep/finding.h"
+#include "lockstep/options.h"
 
 namespace lockstep {
 
@@ -56,6 +57,8 @@ class ExecutionView {
   // std::scoped_lock's lock()) it carries the running thread's call stack, so the
   // report shows the user's line. Call it for the event being observed only.
   virtual Location locate(const SourceLocation& location) const { return Location::from(location); }
+  // The exploration's options (checkers with a knob read it in begin_execution).
+  virtual const Options& options() const;
 };
 
 class FindingSink {

@@ -72,6 +72,12 @@ using Millis = std::chrono::milliseconds;
   X(strict, bool, kBool, false, "",                                                     \
     "report Lock uses Python allows but that are usually bugs (a release by another "   \
     "thread, held at its thread's exit) as misuse")                                     \
+  X(fair, bool, kBool, true, "",                                                        \
+    "fair scheduling (CHESS): a thread that yields, fails a try-lock, times out or "    \
+    "polls without effect goes after the threads it kept waiting")                      \
+  X(livelock_after, std::uint64_t, kUint, 5000, "",                                     \
+    "scheduling points an execution runs before the livelock checker starts hashing "   \
+    "states (shorter executions pay nothing)")                                          \
   X(stack_size, std::uint64_t, kBytes, std::uint64_t{256 * 1024}, "",                   \
     "stack size of each logical thread (a guard page is added)")                        \
   X(stall_timeout, Millis, kDuration, Millis{10000}, "",                                \
