@@ -177,11 +177,13 @@ Result run_search(const SearchRequest& request, SearchProgress& progress) {
     }
     if (!strategy->begin_execution(i)) {
       stats.exhausted = true;
+      stats.scope = strategy->scope();
       break;
     }
     config.index = i;
     ex.run(request.body, config);
     strategy->end_execution(ex.steps());
+    if (!strategy->execution_in_shard()) continue;
     ++stats.executions;
     stats.steps += ex.steps();
     progress.executions.store(stats.executions, std::memory_order_relaxed);

@@ -34,8 +34,12 @@ using Millis = std::chrono::milliseconds;
 
 // X(field, C++ type, OptionType, default, choices ("a|b", or ""), description)
 #define LOCKSTEP_OPTION_TABLE(X)                                                        \
-  X(strategy, std::string, kChoice, "random", "random|replay",                          \
-    "search strategy; replay re-runs the schedule in `replay`")                         \
+  X(strategy, std::string, kChoice, "random",                                           \
+    "random|replay|dfs|preemption-bound|delay-bound|dpor",                              \
+    "search strategy; replay re-runs the schedule in `replay`; dfs, preemption-bound, " \
+    "delay-bound and dpor are exhaustive (see docs/strategies.md)")                     \
+  X(bound, std::uint64_t, kUint, 2, "",                                                 \
+    "largest preemption (preemption-bound) or delay (delay-bound) count searched")      \
   X(seed, std::uint64_t, kUint, 1, "", "seed of the strategy's random choices")         \
   X(executions, std::uint64_t, kUint, 1000, "",                                         \
     "stop after this many executions (0: no limit; then set time-budget)")              \
