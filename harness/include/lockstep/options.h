@@ -38,8 +38,6 @@ using Millis = std::chrono::milliseconds;
     "random|replay|dfs|preemption-bound|delay-bound|dpor",                              \
     "search strategy; replay re-runs the schedule in `replay`; dfs, preemption-bound, " \
     "delay-bound and dpor are exhaustive (see docs/strategies.md)")                     \
-  X(bound, std::uint64_t, kUint, 2, "",                                                 \
-    "largest preemption (preemption-bound) or delay (delay-bound) count searched")      \
   X(seed, std::uint64_t, kUint, 1, "", "seed of the strategy's random choices")         \
   X(executions, std::uint64_t, kUint, 1000, "",                                         \
     "stop after this many executions (0: no limit; then set time-budget)")              \
@@ -59,6 +57,8 @@ using Millis = std::chrono::milliseconds;
   X(progress, std::string, kChoice, "auto", "auto|on|off",                              \
     "progress lines on stderr during long searches (auto: when stderr is a terminal "   \
     "or the search runs longer than 2s)")                                               \
+  X(bound, std::uint64_t, kUint, 2, "",                                                 \
+    "largest preemption (preemption-bound) or delay (delay-bound) count searched")      \
   X(replay, std::string, kText, "", "", "replay token to re-run (LOCKSTEP_REPLAY)")
 
 // Thrown for an unknown key or a bad value. what() names the problem and lists the
