@@ -85,7 +85,11 @@ std::string format_text(const Report& report, std::size_t max_rows) {
   if (!report.failed()) {
     out = "lockstep: " + report.scenario + ": no finding in " + executions + " (" +
           report.strategy + ", seed " + std::to_string(report.seed) + ")";
-    if (report.stats.exhausted) out += "; the strategy covered every schedule it could reach";
+    if (report.stats.exhausted) {
+      // A verification result, not "nothing found within the budget".
+      out += "; all " + std::to_string(report.stats.executions) + " schedules covered";
+      if (!report.stats.scope.empty()) out += " " + report.stats.scope;
+    }
     if (!report.warnings.empty()) {
       out += "; " + std::to_string(report.warnings.size()) + " warning" +
              (report.warnings.size() == 1 ? "" : "s") + ":\n";

@@ -105,6 +105,7 @@ void Execution::run(const std::function<void()>& body, const ExecutionConfig& co
   replay_error_.clear();
   step_ = 0;
   aborting_ = false;
+  observe_steps_ = config.strategy->observes_steps();
   epoch_ = g_next_epoch.fetch_add(1, std::memory_order_relaxed);
   fair_.reset(config.fair);
 
@@ -275,8 +276,15 @@ std::uint32_t Execution::pick_next() {
     count = fair_.filter(runnable, count);
   }
   if (count == 0) return kNoThread;
-  if (count == 1) return runnable[0];
-  return ask_strategy(std::span<const std::uint32_t>(runnable, count));
+  const std::uint32_t next =
+      count == 1 ? runnable[0] : ask_strategy(std::span<const std::uint32_t>(runnable, count));
+  if (observe_steps_) [[unlikely]] notify_step(next);
+  return next;
+}
+
+void Execution::notify_step(std::uint32_t next) {
+  if (next == kNoThread) return;
+  config_->strategy->on_step(next, PickContext{config_->index, step_, pending_});
 }
 
 std::uint32_t Execution::ask_strategy(std::span<const std::uint32_t> runnable) {
@@ -447,6 +455,7 @@ void Execution::emit(OpEvent& event, ModelObject* object) {
     event.object_kind = object->kind();
   }
   fair_.observe(event);
+  if (observe_steps_) [[unlikely]] config_->strategy->on_event(event);
   for (Checker* checker : event_checkers_) checker->on_event(event, *this, *this);
   if (config_->record_trace) [[unlikely]] {
     trace_.push_back(event);

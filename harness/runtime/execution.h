@@ -215,6 +215,8 @@ class Execution final : public ExecutionView, private FindingSink {
   // The checkers' on_block for the current thread, which just found its operation
   // not enabled.
   [[gnu::noinline, gnu::cold]] void on_block(std::uint32_t thread);
+  // The strategy's on_step for `next` (observing strategies only: DPOR).
+  [[gnu::noinline]] void notify_step(std::uint32_t next);
 
   static constexpr std::uint32_t kNoThread = ~std::uint32_t{0};
 
@@ -240,6 +242,7 @@ class Execution final : public ExecutionView, private FindingSink {
   std::uint64_t step_ = 0;
   std::uint64_t epoch_ = 0;
   bool aborting_ = false;
+  bool observe_steps_ = false;  // the strategy's observes_steps(), asked once per run
   // Addresses of the TSan edges around an execution: the worker releases `start_token_`
   // and every fiber acquires it when it starts; every fiber releases `end_token_` when it
   // ends and the worker acquires it. Executions are ordered, the threads of one are not.

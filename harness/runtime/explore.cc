@@ -171,8 +171,11 @@ Result explore_exactly(std::function<void()> body, const Options& given, std::st
     } else if (options.strategy == "replay") {
       throw OptionError("strategy=replay needs a replay token (option replay or LOCKSTEP_REPLAY)");
     }
+    const bool exhaustive = options.strategy == "dfs" || options.strategy == "dpor" ||
+                            options.strategy == "preemption-bound" ||
+                            options.strategy == "delay-bound";
     if (options.executions == 0 && options.time_budget.count() == 0 &&
-        options.strategy != "replay") {
+        options.strategy != "replay" && !exhaustive) {
       throw OptionError("executions=0 needs a time-budget (otherwise the search never ends)");
     }
     make_strategy(options);  // validates the strategy name before any thread starts

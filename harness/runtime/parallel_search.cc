@@ -114,6 +114,9 @@ void run_worker(Search& search, std::size_t worker, std::size_t workers, WorkerR
         config.index = index;
         ex.run(request.body, config);
         lane.strategy->end_execution(ex.steps());
+        // An exhaustive strategy restricted to a shard runs the other shards' prefixes
+        // too (to walk its tree) but neither counts nor reports them.
+        if (!lane.strategy->execution_in_shard()) continue;
         ++block.executions;
         block.steps += ex.steps();
         progress.executions.store(++executions, std::memory_order_relaxed);
@@ -238,7 +241,10 @@ Result run_workers(const SearchRequest& request, SearchProgress& progress) {
     }
   }
   for (const Lane& lane : search.lane) {
-    stats.exhausted = stats.exhausted || (lane.exhausted_at != kNone && lane.exhausted_at <= last);
+    if (lane.exhausted_at != kNone && lane.exhausted_at <= last) {
+      stats.exhausted = true;
+      stats.scope = lane.strategy->scope();
+    }
   }
   if (winner == nullptr) return passed_result(search, stats);
   Report report = std::move(*winner->failure);

@@ -7,6 +7,10 @@
 #include "strategies/choice_list.h"
 #include "strategies/pct.h"
 #include "strategies/portfolio.h"
+#include "strategies/delay_bound.h"
+#include "strategies/dfs.h"
+#include "strategies/dpor.h"
+#include "strategies/preemption_bound.h"
 #include "strategies/random_walk.h"
 #include "strategies/replay.h"
 
@@ -25,6 +29,16 @@ std::unique_ptr<Strategy> make_strategy(const Options& options) {
   if (options.strategy == "portfolio") {
     return std::make_unique<internal::Portfolio>(internal::Portfolio::default_members(options));
   }
+  const auto bound = static_cast<std::uint32_t>(options.bound);
+  // shard=i/n splits the exhaustive tree statically (strategies/choice_tree.h).
+  const internal::Shard shard{static_cast<std::uint32_t>(options.shard.index),
+                              static_cast<std::uint32_t>(options.shard.count)};
+  if (options.strategy == "dfs") return std::make_unique<internal::Dfs>(shard);
+  if (options.strategy == "preemption-bound") {
+    return std::make_unique<internal::PreemptionBound>(bound, shard);
+  }
+  if (options.strategy == "delay-bound") return std::make_unique<internal::DelayBound>(bound, shard);
+  if (options.strategy == "dpor") return std::make_unique<internal::Dpor>();
   if (options.strategy == "replay") {
     if (options.replay.empty()) throw OptionError("strategy=replay needs a token in `replay`");
     return std::make_unique<internal::Replay>(Schedule::parse(options.replay).choices);
@@ -34,6 +48,7 @@ std::unique_ptr<Strategy> make_strategy(const Options& options) {
   }
   throw OptionError("unknown strategy '" + options.strategy +
                     "' (valid: random, pct, portfolio, replay, choices)");
+  throw OptionError("unknown strategy '" + options.strategy + "' (valid: random, replay, dfs, preemption-bound, delay-bound, dpor)");
 }
 
 }  // namespace lockstep

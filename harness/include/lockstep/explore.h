@@ -36,6 +36,10 @@ class Result {
   Verdict verdict() const { return verdict_; }
   bool passed() const { return verdict_ == Verdict::kPassed; }
   explicit operator bool() const { return passed(); }
+  // Passed and the strategy ran out of schedules: every schedule (within its bound,
+  // report().stats.scope) was covered. A verification result, distinct from "nothing
+  // found within the budget".
+  bool covered_all() const { return passed() && report_.stats.exhausted; }
   // True when the failing execution has a finding of this kind.
   bool found(FindingKind kind) const;
   const Report& report() const { return report_; }

@@ -30,6 +30,9 @@ struct Statistics {
   std::uint64_t steps = 0;       // scheduling points over all of them
   std::uint64_t failing_executions = 0;
   bool exhausted = false;        // the strategy ran out of executions to try
+  // With `exhausted`: which schedules "all" covers ("" = every schedule; bounded
+  // strategies: "with at most 2 preemptions").
+  std::string scope;
 };
 
 struct Report {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "lockstep/event.h"
@@ -55,6 +56,28 @@ class Strategy {
   // split the executions between instances (lanes, shards, workers; see
   // runtime/parallel_search.h). False for strategies that walk a tree in order.
   virtual bool indexed() const { return false; }
+
+  // --- for strategies that need every executed step (DPOR) --------------------------
+  // Asked once per execution: when false (the default) the runtime never calls
+  // on_step/on_event, so other strategies pay one predictable branch per step.
+  virtual bool observes_steps() const { return false; }
+  // `thread` runs next and performs context.pending[thread] (called at every step,
+  // also when it was the only runnable thread; after pick when there was a choice).
+  virtual void on_step(std::uint32_t thread, const PickContext& context) {
+    (void)thread;
+    (void)context;
+  }
+  // Every event the running thread emits until the next on_step: the footprint of
+  // the step (a condition wait's enter, a Shared access that is not a point, ...).
+  virtual void on_event(const OpEvent& event) { (void)event; }
+
+  // --- for exhaustive strategies ------------------------------------------------------
+  // False when the execution just ended belongs to another shard (shard=i/n): the
+  // search then neither counts it nor reports its findings.
+  virtual bool execution_in_shard() const { return true; }
+  // When begin_execution returned false: what "every schedule" meant, e.g. "with at
+  // most 2 preemptions" ("" for an unbounded search).
+  virtual std::string scope() const { return {}; }
 };
 
 // Builds the strategy named by options.strategy. Throws OptionError for unknown names.

@@ -1,0 +1,337 @@
+#include "strategies/dpor.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "runtime/check.h"
+
+namespace lockstep::internal {
+namespace {
+
+bool writes(OpKind op) { return op != OpKind::kRead && op != OpKind::kLoad; }
+std::uint64_t bit(std::uint32_t thread) { return std::uint64_t{1} << thread; }
+
+}  // namespace
+
+void Dpor::Footprint::add(std::uint32_t object, bool write) {
+  if (all || object == 0) return;
+  for (std::uint8_t i = 0; i < size; ++i) {
+    if (objects[i] == object) {
+      if (write) writes |= static_cast<std::uint8_t>(1u << i);
+      return;
+    }
+  }
+  if (size == kMaxObjects) {
+    all = true;
+    return;
+  }
+  objects[size] = object;
+  if (write) writes |= static_cast<std::uint8_t>(1u << size);
+  ++size;
+}
+
+bool Dpor::Footprint::dependent(const Footprint& other) const {
+  if (all || other.all) return true;
+  for (std::uint8_t i = 0; i < size; ++i) {
+    for (std::uint8_t j = 0; j < other.size; ++j) {
+      const bool either_writes = ((writes >> i) & 1u) != 0 || ((other.writes >> j) & 1u) != 0;
+      if (objects[i] == other.objects[j] && either_writes) return true;
+    }
+  }
+  return false;
+}
+
+bool Dpor::Asleep::dependent(const Footprint& step) const {
+  if (footprint.dependent(step)) return true;
+  bool later_mine = false, later_step = false;
+  for (std::uint8_t i = 0; i < footprint.size; ++i) later_mine |= footprint.objects[i] > known;
+  for (std::uint8_t i = 0; i < step.size; ++i) later_step |= step.objects[i] > known;
+  return later_mine && later_step;
+}
+
+void Dpor::widen(std::uint32_t threads) {
+  LOCKSTEP_CHECK(threads <= 64, "dpor explores executions of at most 64 threads");
+  if (threads > stride_) {
+    const std::uint32_t wide = std::max(threads, 2 * stride_);
+    std::vector<std::uint32_t> clocks(states_.size() * std::size_t{wide}, 0);
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+      std::copy_n(&clocks_[i * stride_], stride_, &clocks[i * wide]);
+    }
+    clocks_ = std::move(clocks);
+    stride_ = wide;
+  }
+  if (last_step_.size() < threads) {
+    last_step_.resize(threads, kNone);
+    spawned_by_.resize(threads, kNone);
+    steps_of_.resize(threads, 0);
+  }
+}
+
+bool Dpor::begin_execution(std::uint64_t) {
+  depth_ = 0;
+  entered_ = 0;
+  random_depth_ = 0;
+  known_ = 0;
+  blocked_ = false;
+  last_step_.clear();
+  spawned_by_.clear();
+  steps_of_.clear();
+  if (!started_) {
+    started_ = true;
+    return true;
+  }
+  // The deepest choice with an alternative left: a random node inside step k (deeper
+  // than the pick of step k), else a thread of step k's backtrack set that is neither
+  // done nor asleep.
+  std::size_t r = randoms_.size();
+  for (std::uint32_t k = size_; k-- > 0;) {
+    while (r > 0 && randoms_[r - 1].after > k) {
+      RandomNode& node = randoms_[r - 1];
+      if (node.value + 1 < node.bound) {
+        ++node.value;
+        randoms_.resize(r);
+        random_replay_ = static_cast<std::uint32_t>(r);
+        size_ = k + 1;
+        first_new_ = k;
+        replay_until_ = k + 1;
+        return true;
+      }
+      --r;
+    }
+    State& state = states_[k];
+    state.done |= bit(state.thread);
+    state.explored.push_back(Asleep{state.thread, state.known, state.footprint});
+    std::uint64_t sleeping = 0;
+    for (const Asleep& asleep : state.sleep) sleeping |= bit(asleep.thread);
+    const std::uint64_t todo = state.backtrack & ~state.done & ~sleeping;
+    if (todo != 0) {
+      state.thread = static_cast<std::uint32_t>(std::countr_zero(todo));
+      randoms_.resize(r);
+      random_replay_ = static_cast<std::uint32_t>(r);
+      size_ = k + 1;
+      first_new_ = k;
+      replay_until_ = k + 1;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Dpor::asleep(std::uint32_t k, std::uint32_t thread) const {
+  for (const Asleep& asleep : states_[k].sleep) {
+    if (asleep.thread == thread) return true;
+  }
+  return false;
+}
+
+void Dpor::enter(std::uint32_t k) {
+  if (k < entered_) return;
+  entered_ = k + 1;
+  if (k > 0 && k - 1 >= first_new_) complete(k - 1);
+  if (k < replay_until_) return;
+  if (states_.size() <= k) {
+    states_.emplace_back();
+    clocks_.resize(states_.size() * std::size_t{stride_}, 0);
+  }
+  State& state = states_[k];
+  state.sleep.clear();
+  state.explored.clear();
+  if (k == 0) return;
+  // Sleep sets (Godefroid): a thread asleep before step k - 1, or explored from there
+  // already, stays asleep after it if its next step is independent of step k - 1.
+  const State& before = states_[k - 1];
+  for (const std::vector<Asleep>* set : {&before.sleep, &before.explored}) {
+    for (const Asleep& asleep : *set) {
+      if (asleep.thread != before.thread && !asleep.dependent(before.footprint)) {
+        state.sleep.push_back(asleep);
+      }
+    }
+  }
+}
+
+void Dpor::complete(std::uint32_t step) {
+  const State& state = states_[step];
+  std::uint32_t* c = clock(step);
+  std::fill_n(c, stride_, 0);
+  const auto join = [&](std::uint32_t other) {
+    const std::uint32_t* o = clock(other);
+    for (std::uint32_t t = 0; t < stride_; ++t) c[t] = std::max(c[t], o[t]);
+  };
+  if (state.prev != kNone) join(state.prev);
+  if (state.joined != kNone) join(state.joined);
+  for (std::uint32_t j = 0; j < step; ++j) {
+    const State& other = states_[j];
+    if (other.local >= c[other.thread] && other.footprint.dependent(state.footprint)) join(j);
+  }
+  c[state.thread] = state.local + 1;
+}
+
+std::uint32_t Dpor::pick(std::span<const std::uint32_t> runnable, std::uint32_t current,
+                         const PickContext&) {
+  const std::uint32_t k = depth_;
+  const bool is_runnable = std::binary_search(runnable.begin(), runnable.end(), current);
+  if (blocked_) return is_runnable ? current : runnable[0];
+  enter(k);
+  if (k < replay_until_) {
+    const std::uint32_t thread = states_[k].thread;
+    if (std::binary_search(runnable.begin(), runnable.end(), thread)) return thread;
+    blocked_ = true;  // the scenario answered differently than last time: stop learning
+    return runnable[0];
+  }
+  if (is_runnable && !asleep(k, current)) return current;
+  for (std::uint32_t thread : runnable) {
+    if (!asleep(k, thread)) return thread;
+  }
+  // Every enabled thread is asleep: whatever follows repeats an explored class.
+  blocked_ = true;
+  ++sleep_blocked_;
+  return is_runnable ? current : runnable[0];
+}
+
+void Dpor::on_step(std::uint32_t thread, const PickContext& context) {
+  if (blocked_) return;
+  const std::uint32_t k = depth_++;
+  widen(static_cast<std::uint32_t>(context.pending.size()));
+  for (const PendingInfo& info : context.pending) known_ = std::max(known_, info.object);
+  enter(k);
+  if (k >= replay_until_) {
+    if (asleep(k, thread)) {  // the only runnable thread is asleep
+      blocked_ = true;
+      ++sleep_blocked_;
+      return;
+    }
+    State& fresh = states_[k];
+    fresh.backtrack = bit(thread);
+    fresh.done = 0;
+    fresh.enabled = 0;
+    for (std::uint32_t t = 0; t < context.pending.size(); ++t) {
+      const PendingInfo& info = context.pending[t];
+      if (info.op != OpKind::kNone && !info.blocked) fresh.enabled |= bit(t);
+    }
+    size_ = k + 1;
+  }
+  State& state = states_[k];
+  state.thread = thread;
+  state.local = steps_of_[thread]++;
+  state.prev = last_step_[thread] != kNone ? last_step_[thread] : spawned_by_[thread];
+  state.since = state.prev == kNone ? 0 : state.prev + 1;
+  last_step_[thread] = k;
+  if (k >= first_new_) {
+    state.known = known_;
+    state.op = context.pending[thread].op;
+    state.object = context.pending[thread].object;
+    state.kind = ObjectKind::kNone;
+    state.footprint = Footprint{};
+    state.joined = kNone;
+    state.footprint.add(context.pending[thread].object, writes(context.pending[thread].op));
+  }
+}
+
+void Dpor::on_event(const OpEvent& event) {
+  if (blocked_ || depth_ == 0) return;
+  const std::uint32_t k = depth_ - 1;
+  known_ = std::max(known_, event.object);
+  if (event.op == OpKind::kSpawn) {
+    widen(event.other + 1);
+    spawned_by_[event.other] = k;
+  }
+  if (k < first_new_) return;
+  State& state = states_[k];
+  if (event.object == state.object && event.object != 0) state.kind = event.object_kind;
+  switch (event.op) {
+    case OpKind::kFence: state.footprint.all = true; break;
+    case OpKind::kJoin:
+      if (event.other < last_step_.size()) state.joined = last_step_[event.other];
+      break;
+    default: state.footprint.add(event.object, writes(event.op)); break;
+  }
+}
+
+std::uint32_t Dpor::random(std::uint32_t bound, const PickContext&) {
+  if (blocked_ || depth_ == 0) return 0;
+  const std::uint32_t step = depth_ - 1;
+  if (step >= first_new_) states_[step].footprint.all = true;
+  const std::uint32_t r = random_depth_++;
+  if (r < random_replay_) return randoms_[r].value;
+  randoms_.resize(r);
+  randoms_.push_back(RandomNode{depth_, bound, 0});
+  return 0;
+}
+
+void Dpor::end_execution(std::uint64_t) {
+  enter(size_);  // completes the last step
+  for (std::uint32_t e = first_new_; e < size_; ++e) find_races(e);
+  first_new_ = size_;
+  replay_until_ = size_;
+}
+
+void Dpor::find_races(std::uint32_t e) {
+  const State& later = states_[e];
+  const std::uint32_t q = later.thread;
+  const std::uint32_t* pre = later.prev != kNone ? clock(later.prev) : nullptr;
+  scratch_.assign(stride_, 0);  // J: what the races found so far already order before e
+  for (std::uint32_t j = e; j-- > 0;) {
+    const State& earlier = states_[j];
+    const std::uint32_t t = earlier.thread;
+    if (t == q) continue;
+    if ((pre != nullptr && earlier.local < pre[t]) || earlier.local < scratch_[t]) continue;
+    if (!earlier.footprint.dependent(later.footprint)) continue;
+    // Not reversible (e.g. j released the lock e acquires): skipped, and it does not
+    // hide the earlier candidates behind it.
+    if (!reversible(j, e)) continue;
+    reverse(j, e);
+    const std::uint32_t* cj = clock(j);
+    for (std::uint32_t u = 0; u < stride_; ++u) scratch_[u] = std::max(scratch_[u], cj[u]);
+  }
+}
+
+bool Dpor::reversible(std::uint32_t j, std::uint32_t e) const {
+  const State& earlier = states_[j];
+  const State& later = states_[e];
+  // e was pending before j: it could run there iff its thread was enabled.
+  if (j >= later.since) return (earlier.enabled & bit(later.thread)) != 0;
+  // Otherwise e's thread took steps in between (in v when they do not follow j). A
+  // blocking acquire of a mutex (never timed for these kinds) cannot precede the
+  // release of it; anything else is assumed reversible (sound: more races only cost
+  // executions).
+  const bool mutex = later.kind == ObjectKind::kMutex || later.kind == ObjectKind::kRecursiveMutex ||
+                     later.kind == ObjectKind::kSharedMutex;
+  const bool release = earlier.op == OpKind::kRelease || earlier.op == OpKind::kReleaseShared;
+  return !(mutex && release && later.op == OpKind::kAcquire && earlier.object == later.object);
+}
+
+void Dpor::reverse(std::uint32_t j, std::uint32_t e) {
+  // v = the steps after j that do not happen after it, then e. Its initials are the
+  // threads whose first step in v has no predecessor in v; one of them must be in
+  // backtrack(j) (source sets, Abdulla et al. 2014, Algorithm 1, lines 7-9).
+  State& earlier = states_[j];
+  const std::uint32_t t = earlier.thread;
+  first_in_v_.assign(stride_, kNone);
+  for (std::uint32_t i = j + 1; i < e; ++i) {
+    if (earlier.local < clock(i)[t]) continue;  // j happens before i
+    if (first_in_v_[states_[i].thread] == kNone) first_in_v_[states_[i].thread] = i;
+  }
+  const std::uint32_t q = states_[e].thread;
+  if (first_in_v_[q] == kNone) first_in_v_[q] = e;
+  std::uint64_t initials = 0;
+  for (std::uint32_t r = 0; r < stride_; ++r) {
+    const std::uint32_t x = first_in_v_[r];
+    if (x == kNone) continue;
+    bool initial = true;
+    for (std::uint32_t s = 0; s < stride_ && initial; ++s) {
+      if (s != r && first_in_v_[s] != kNone && states_[first_in_v_[s]].local < clock(x)[s]) initial = false;
+    }
+    if (initial) initials |= bit(r);
+  }
+  if ((initials & earlier.backtrack) != 0) return;
+  const std::uint64_t enabled_initials = initials & earlier.enabled;
+  if ((enabled_initials & bit(q)) != 0) {
+    earlier.backtrack |= bit(q);
+  } else if (enabled_initials != 0) {
+    earlier.backtrack |= bit(static_cast<std::uint32_t>(std::countr_zero(enabled_initials)));
+  } else {
+    earlier.backtrack |= earlier.enabled;  // conservative (Flanagan & Godefroid)
+  }
+}
+
+}  // namespace lockstep::internal
