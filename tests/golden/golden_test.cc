@@ -117,6 +117,12 @@ TEST_P(Golden, ReportMatchesTheCommittedText) {
   EXPECT_NE(text.find("  " + std::string(lockstep::finding_kind_name(c.kind))), std::string::npos)
       << text;
   const std::string path = golden_path(c.scenario);
+#if defined(__clang__)
+  // The committed reports are the g++ build's (the default preset): clang names
+  // functions and places lambdas' source locations differently. The clang presets
+  // still check the report's kind above and its determinism below.
+  GTEST_SKIP() << "golden reports are compared in the g++ build";
+#endif
   if (const char* regenerate = std::getenv("LOCKSTEP_REGENERATE_GOLDEN");
       regenerate != nullptr && std::string(regenerate) == "1") {
     std::ofstream(path) << text;
