@@ -388,14 +388,43 @@ void Execution::report_step_bound(std::uint32_t thread, const SourceLocation& lo
   report(std::move(finding), /*fatal=*/true);
 }
 
-void Execution::park_abandoned(const Heartbeat& beat) {
+void Execution::park_abandoned(Heartbeat& beat) {
   // A worker the watchdog abandoned must never touch the caller's state again. It
   // sleeps here for good; its stacks stay visible to LeakSanitizer (fiber_switch.h).
   keep_os_stack_scanned_for_leaks();
   for (std::uint32_t i = 0; i < thread_count_; ++i) {
     keep_scanned_for_leaks(threads_[i]->stack.bottom(), threads_[i]->stack.usable());
   }
+  note_settled(beat);
   while (beat.abandoned.load(std::memory_order_relaxed)) pause();
+}
+
+namespace {
+std::atomic<int> g_unsettled{0};
+
+#if LOCKSTEP_ASAN
+void wait_for_abandoned_workers() {
+  for (int i = 0; i < 5000 && g_unsettled.load(std::memory_order_acquire) > 0; ++i) {
+    ::usleep(1000);
+  }
+}
+#endif
+}  // namespace
+
+void note_abandoned(Heartbeat& beat) {
+  beat.abandoned.store(true, std::memory_order_relaxed);
+  g_unsettled.fetch_add(1, std::memory_order_acq_rel);
+#if LOCKSTEP_ASAN
+  // Registered after LeakSanitizer's own exit hook, so it runs before the leak check.
+  static const int registered = std::atexit(&wait_for_abandoned_workers);
+  (void)registered;
+#endif
+}
+
+void note_settled(Heartbeat& beat) {
+  if (!beat.settled.exchange(true, std::memory_order_acq_rel)) {
+    g_unsettled.fetch_sub(1, std::memory_order_acq_rel);
+  }
 }
 
 bool Execution::point(ModelObject* object, OpKind op, Wait wait,

@@ -44,7 +44,16 @@ struct Heartbeat {
   std::atomic<std::uint64_t> step{0};
   std::atomic<bool> in_execution{false};  // between Execution::run's start and end
   std::atomic<bool> abandoned{false};     // the watchdog gave up on this worker: park it
+  std::atomic<bool> settled{false};       // abandoned, then parked or finished
 };
+
+// The watchdog abandoned the worker behind `beat` (note_abandoned); the worker parked
+// for good or finished (note_settled, once per abandonment). Until an abandoned worker
+// settles it may still run on a fiber stack, where LeakSanitizer does not see what its
+// OS stack owns: under ASan the process's exit waits a little for it (no false leak
+// report when a test ends right after a stall finding).
+void note_abandoned(Heartbeat& beat);
+void note_settled(Heartbeat& beat);
 
 struct ExecutionConfig {
   Strategy* strategy = nullptr;
@@ -190,7 +199,7 @@ class Execution final : public ExecutionView, private FindingSink {
   [[gnu::noinline, gnu::cold]] bool leave_point(OpKind op);
   [[gnu::noinline, gnu::cold]] void record_call_stack(LogicalThread& me, const SourceLocation& location);
   [[gnu::noinline, gnu::cold]] void report_step_bound(std::uint32_t thread, const SourceLocation& location);
-  [[gnu::noinline, gnu::cold]] void park_abandoned(const Heartbeat& beat);
+  [[gnu::noinline, gnu::cold]] void park_abandoned(Heartbeat& beat);
   // Picks the next thread among the enabled ones; returns kNoThread when none is.
   std::uint32_t pick_next();
   // The strategy's pick among two or more runnable threads, checked and recorded.

@@ -90,7 +90,12 @@ Result run_watched(std::shared_ptr<Shared> shared) {
     }
     // Abandoned as stalled, then unstuck: the caller has moved on and reported; never
     // touch the shared state again.
-    while (shared->progress.abandoned.load(std::memory_order_relaxed)) pause();
+    if (shared->progress.abandoned.load(std::memory_order_relaxed)) {
+      for (WorkerProgress& watched : shared->progress.workers) {
+        if (watched.heartbeat.abandoned.load(std::memory_order_relaxed)) note_settled(watched.heartbeat);
+      }
+      for (;;) pause();
+    }
     std::lock_guard lock(shared->mutex);
     shared->result = std::move(result);
     shared->done = true;
@@ -124,7 +129,7 @@ Result run_watched(std::shared_ptr<Shared> shared) {
                  watched.heartbeat.in_execution.load(std::memory_order_relaxed) &&
                  now - last_change[w] >= options.stall_timeout) {
         shared->progress.abandoned.store(true, std::memory_order_relaxed);
-        watched.heartbeat.abandoned.store(true, std::memory_order_relaxed);
+        note_abandoned(watched.heartbeat);
         lock.unlock();
         worker.detach();
         return stalled_result(*shared, watched.heartbeat, shared->request.name);

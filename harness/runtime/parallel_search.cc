@@ -55,6 +55,7 @@ struct Search {
   std::uint64_t lanes = 1;
   std::uint64_t budget = 0;                      // executions of this shard (j < budget)
   std::atomic<std::uint64_t> first_failure{kNone};  // smallest failing j found so far
+  std::atomic<bool> failed{false};  // a worker threw (an error result): the others stop
   std::vector<Lane> lane;
   std::mutex report_mutex;  // reports are built (and symbolised) one at a time
 };
@@ -63,7 +64,10 @@ struct Search {
 // a smaller execution already failed, so j could never be the reported one.
 bool should_stop(Search& search, std::uint64_t j) {
   const Options& options = search.request.options;
-  if (search.progress.abandoned.load(std::memory_order_relaxed)) return true;
+  if (search.progress.abandoned.load(std::memory_order_relaxed) ||
+      search.failed.load(std::memory_order_relaxed)) {
+    return true;
+  }
   if (options.stop_on_finding && j > search.first_failure.load(std::memory_order_relaxed)) {
     return true;
   }
@@ -212,7 +216,7 @@ Result run_workers(const SearchRequest& request, SearchProgress& progress) {
       run_worker(search, worker, workers, results[worker]);
     } catch (const std::exception& error) {
       results[worker].error = error.what();
-      progress.abandoned.store(true, std::memory_order_relaxed);  // stops the others
+      search.failed.store(true, std::memory_order_relaxed);  // stops the others
     }
   };
   std::vector<std::thread> threads;
