@@ -10,7 +10,7 @@ namespace lockstep::checkers {
 
 class GlobalDeadlock final : public Checker {
  public:
-  bool wants_events() const override { return false; }
+  EventMask events() const override { return kNoEvents; }
   void on_all_blocked(const ExecutionView& view, FindingSink& sink) override;
 };
 

@@ -38,6 +38,11 @@ namespace lockstep::checkers {
 
 class LockOrder final : public Checker {
  public:
+  EventMask events() const override {
+    return events_of(OpKind::kAcquire, OpKind::kTryAcquire, OpKind::kAcquireShared,
+                     OpKind::kTryAcquireShared, OpKind::kRelease, OpKind::kReleaseShared,
+                     OpKind::kThreadEnd);
+  }
   struct Edge {
     std::uint32_t from = 0;  // lock classes
     std::uint32_t to = 0;

@@ -22,6 +22,7 @@ namespace lockstep::checkers {
 
 class PartialDeadlock final : public Checker {
  public:
+  EventMask events() const override { return kNoEvents; }
   void on_block(std::uint32_t thread, const ExecutionView& view, FindingSink& sink) override;
 
  private:

@@ -32,6 +32,12 @@ namespace lockstep::checkers {
 
 class LockMisuse final : public Checker {
  public:
+  EventMask events() const override {
+    return events_of(OpKind::kAcquire, OpKind::kTryAcquire, OpKind::kAcquireShared,
+                     OpKind::kTryAcquireShared, OpKind::kRelease, OpKind::kReleaseShared,
+                     OpKind::kWait, OpKind::kNotifyOne, OpKind::kNotifyAll, OpKind::kThreadEnd,
+                     OpKind::kDestroy);
+  }
   void begin_execution(const ExecutionView& view) override;
   void on_event(const OpEvent& event, const ExecutionView& view, FindingSink& sink) override;
   void end_execution(const ExecutionView& view, FindingSink& sink) override;

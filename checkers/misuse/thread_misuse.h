@@ -16,6 +16,9 @@ namespace lockstep::checkers {
 
 class ThreadMisuse final : public Checker {
  public:
+  EventMask events() const override {
+    return events_of(OpKind::kSpawn, OpKind::kJoin, OpKind::kDetach, OpKind::kDestroy);
+  }
   void begin_execution(const ExecutionView& view) override;
   void on_event(const OpEvent& event, const ExecutionView& view, FindingSink& sink) override;
   void end_execution(const ExecutionView& view, FindingSink& sink) override;

@@ -37,6 +37,14 @@ namespace lockstep::checkers {
 
 class RaceChecker final : public Checker {
  public:
+  EventMask events() const override {
+    return events_of(OpKind::kRead, OpKind::kWrite, OpKind::kSpawn, OpKind::kJoin, OpKind::kLoad,
+                     OpKind::kStore, OpKind::kReadModifyWrite, OpKind::kFence, OpKind::kAcquire,
+                     OpKind::kTryAcquire, OpKind::kAcquireShared, OpKind::kTryAcquireShared,
+                     OpKind::kRelease, OpKind::kReleaseShared, OpKind::kSet, OpKind::kPut,
+                     OpKind::kNotifyOne, OpKind::kNotifyAll, OpKind::kWait, OpKind::kWake,
+                     OpKind::kGet);
+  }
   void begin_execution(const ExecutionView& view) override;
   void on_event(const OpEvent& event, const ExecutionView& view, FindingSink& sink) override;
 

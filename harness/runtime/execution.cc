@@ -90,7 +90,8 @@ void Execution::run(const std::function<void()>& body, const ExecutionConfig& co
   config_ = &config;
   event_checkers_.clear();
   for (Checker* checker : config.checkers) {
-    if (checker->wants_events()) event_checkers_.push_back(checker);
+    const EventMask events = checker->events();
+    if (events != kNoEvents) event_checkers_.push_back(EventChecker{checker, events});
   }
   checkers_ = config.checkers;
   root_body_ = &body;
@@ -485,7 +486,10 @@ void Execution::emit(OpEvent& event, ModelObject* object) {
   }
   fair_.observe(event);
   if (observe_steps_) [[unlikely]] config_->strategy->on_event(event);
-  for (Checker* checker : event_checkers_) checker->on_event(event, *this, *this);
+  const EventMask bit = event_bit(event.op);
+  for (const EventChecker& entry : event_checkers_) {
+    if ((entry.events & bit) != 0) entry.checker->on_event(event, *this, *this);
+  }
   if (config_->record_trace) [[unlikely]] {
     trace_.push_back(event);
     trace_stacks_.push_back(is_library_file(event.location.file_name()) ? capture_stack()
@@ -569,7 +573,9 @@ void Execution::emit_destroy(OpEvent& event) {
   event.op = OpKind::kDestroy;
   event.thread = current_;
   event.step = step_;
-  for (Checker* checker : checkers_) checker->on_event(event, *this, *this);
+  for (const EventChecker& entry : event_checkers_) {
+    if ((entry.events & event_bit(OpKind::kDestroy)) != 0) entry.checker->on_event(event, *this, *this);
+  }
 }
 
 ThreadState Execution::thread_state(std::uint32_t thread) const {

@@ -232,7 +232,11 @@ class Execution final : public ExecutionView, private FindingSink {
   StackPool& stacks_;
   const ExecutionConfig* config_ = nullptr;
   std::span<Checker* const> checkers_;  // config_->checkers
-  std::vector<Checker*> event_checkers_;  // those that want on_event (emit's loop)
+  struct EventChecker {
+    Checker* checker;
+    EventMask events;  // Checker::events, asked once per execution
+  };
+  std::vector<EventChecker> event_checkers_;  // those that want some events (emit's loop)
   const std::function<void()>* root_body_ = nullptr;
   std::vector<std::unique_ptr<LogicalThread>> threads_;  // reused across executions
   std::uint32_t thread_count_ = 0;

@@ -4,11 +4,12 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -211,6 +212,9 @@ Result run_workers(const SearchRequest& request, SearchProgress& progress) {
   progress.active.store(workers, std::memory_order_relaxed);
 
   std::vector<WorkerResult> results(workers);
+  std::mutex finished_mutex;
+  std::condition_variable finished_cv;
+  std::vector<std::size_t> finished;
   auto guarded = [&](std::size_t worker) {
     try {
       run_worker(search, worker, workers, results[worker]);
@@ -218,11 +222,27 @@ Result run_workers(const SearchRequest& request, SearchProgress& progress) {
       results[worker].error = error.what();
       search.failed.store(true, std::memory_order_relaxed);  // stops the others
     }
+    std::lock_guard lock(finished_mutex);
+    finished.push_back(worker);
+    finished_cv.notify_one();
   };
-  std::vector<std::thread> threads;
-  for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(guarded, w);
-  guarded(0);
-  for (std::thread& thread : threads) thread.join();
+  if (workers == 1) {
+    guarded(0);
+  } else {
+    // Each worker on its own thread, joined in the order they finish: a worker the
+    // watchdog abandoned parks for good, and the others must still be joined (a
+    // finished thread nobody joins is a leak to ThreadSanitizer).
+    std::vector<std::thread> threads;
+    for (std::size_t w = 0; w < workers; ++w) threads.emplace_back(guarded, w);
+    for (std::size_t joined = 0; joined < workers; ++joined) {
+      std::unique_lock lock(finished_mutex);
+      finished_cv.wait(lock, [&] { return !finished.empty(); });
+      const std::size_t w = finished.back();
+      finished.pop_back();
+      lock.unlock();
+      threads[w].join();
+    }
+  }
   for (const WorkerResult& result : results) {
     if (!result.error.empty()) return Result(Verdict::kError, Report{}, result.error);
   }

@@ -20,6 +20,16 @@ namespace lockstep {
 
 enum class ThreadState : std::uint8_t { kNotStarted, kRunning, kBlocked, kFinished };
 
+// A set of OpKinds, for Checker::events: bit i stands for the OpKind whose value is i.
+using EventMask = std::uint64_t;
+inline constexpr EventMask kAllEvents = ~EventMask{0};
+inline constexpr EventMask kNoEvents = 0;
+constexpr EventMask event_bit(OpKind op) { return EventMask{1} << static_cast<unsigned>(op); }
+template <class... Ops>
+constexpr EventMask events_of(Ops... ops) {
+  return (EventMask{0} | ... | event_bit(ops));
+}
+
 // Read-only view of the running execution.
 class ExecutionView {
  public:
@@ -77,9 +87,10 @@ class FindingSink {
 class Checker {
  public:
   virtual ~Checker() = default;
-  // False for a checker that only needs on_block/on_all_blocked/end_execution: the
-  // runtime then skips its on_event call for every event (asked once per search).
-  virtual bool wants_events() const { return true; }
+  // The operations whose events this checker's on_event wants (events_of(...)); the
+  // runtime calls on_event for those only. Asked once per exploration. A checker that
+  // only needs on_block/on_all_blocked/end_execution returns kNoEvents.
+  virtual EventMask events() const { return kAllEvents; }
   virtual void begin_execution(const ExecutionView& view) { (void)view; }
   virtual void on_event(const OpEvent& event, const ExecutionView& view, FindingSink& sink) {
     (void)event;

@@ -6,6 +6,7 @@
 // Checkers are observers of these events (lockstep/checker.h); they never schedule.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include "lockstep/source_location.h"
 #include <string_view>
@@ -50,6 +51,12 @@ enum class OpKind : std::uint8_t {
   LOCKSTEP_OP_KINDS(LOCKSTEP_X)
 #undef LOCKSTEP_X
 };
+inline constexpr std::size_t kOpKindCount = 0
+#define LOCKSTEP_X(id, name) +1
+    LOCKSTEP_OP_KINDS(LOCKSTEP_X)
+#undef LOCKSTEP_X
+    ;
+static_assert(kOpKindCount <= 64, "Checker::events is a 64-bit mask of OpKinds");
 std::string_view op_kind_name(OpKind op);
 
 // X(enumerator, type name used in default object names and reports)
