@@ -55,7 +55,6 @@ void LockOrder::on_event(const OpEvent& event, const ExecutionView& view, Findin
 }
 
 void LockOrder::acquired(const OpEvent& event) {
-  const std::uint32_t lock_class = class_of(event.object);
   if (event.thread >= held_.size()) held_.resize(event.thread + 1);
   std::vector<Held>& held = held_[event.thread];
   // Only a blocking exclusive acquire can wait for the locks held meanwhile (a
@@ -63,7 +62,11 @@ void LockOrder::acquired(const OpEvent& event) {
   // already held waits for nobody.
   bool orders = event.op == OpKind::kAcquire;
   for (const Held& h : held) orders = orders && h.object != event.object;
-  if (orders) {
+  // Classes are looked up only when an edge is noted (most acquires hold nothing else).
+  std::uint32_t lock_class = kNone;
+  if (orders && !held.empty()) {
+    lock_class = class_of(event.object);
+    classify(held);
     for (std::size_t i = 0; i < held.size(); ++i) {
       // Two locks of one class (an array of unnamed mutexes) are not ordered here.
       if (held[i].lock_class != lock_class) note_edge(held, i, lock_class, event.thread, event.location);
@@ -123,6 +126,12 @@ std::uint32_t LockOrder::site_of(std::uint32_t object) {
   }
   site_keys_.push_back(SiteKey{file, line, std::move(name), site});
   return site;
+}
+
+void LockOrder::classify(std::vector<Held>& held) {
+  for (Held& h : held) {
+    if (h.lock_class == kNone) h.lock_class = class_of(h.object);
+  }
 }
 
 std::uint32_t LockOrder::class_of(std::uint32_t object) {
@@ -273,6 +282,7 @@ void LockOrder::resolve_locations() {
 bool LockOrder::closes_edge_of(const Cycle& cycle, std::uint32_t thread, std::uint32_t object) {
   if (object == 0 || thread >= held_.size() || held_[thread].empty()) return false;
   const std::uint32_t lock_class = class_of(object);
+  classify(held_[thread]);
   for (std::uint32_t e : cycle.edges) {
     if (edges_[e].to != lock_class) continue;
     for (const Held& h : held_[thread]) {

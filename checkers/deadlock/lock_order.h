@@ -89,7 +89,7 @@ class LockOrder final : public Checker {
   static constexpr std::size_t kMaxThreadsPerEdge = 8;
 
   struct Held {
-    std::uint32_t lock_class;
+    std::uint32_t lock_class;  // kNone until classify() looks it up
     std::uint32_t object;
     SourceLocation at;
     std::vector<std::uintptr_t> stack;  // while capturing, for library locations
@@ -113,6 +113,7 @@ class LockOrder final : public Checker {
   void released(const OpEvent& event);
   // The class of `object` (cached per execution by object id).
   std::uint32_t class_of(std::uint32_t object);
+  void classify(std::vector<Held>& held);  // looks up the classes still kNone
   std::uint32_t site_of(std::uint32_t object);
   void note_edge(const std::vector<Held>& held, std::size_t first, std::uint32_t to,
                  std::uint32_t thread, const SourceLocation& at);

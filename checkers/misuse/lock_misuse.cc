@@ -29,15 +29,16 @@ std::string times(std::uint32_t count) {
 
 }  // namespace
 
-void LockMisuse::begin_execution(const ExecutionView&) {
+void LockMisuse::begin_execution(const ExecutionView& view) {
+  traced_ = view.traced();
   holds_.clear();
   readers_.clear();
   waiting_on_.clear();
   refused_thread_ = kNobody;
 }
 
-LockMisuse::Hold& LockMisuse::hold(std::uint32_t object) {
-  if (object >= holds_.size()) holds_.resize(object + 1);
+LockMisuse::Hold& LockMisuse::grow_holds(std::uint32_t object) {
+  holds_.resize(object + 1);
   return holds_[object];
 }
 
@@ -98,7 +99,7 @@ void LockMisuse::on_acquired(const OpEvent& event, const ExecutionView& view) {
     h.count = 0;
     h.acquired = event.location;
     h.acquired_stack.clear();
-    if (view.traced()) h.acquired_stack = view.locate(event.location).stack;
+    if (traced_) [[unlikely]] h.acquired_stack = view.locate(event.location).stack;
   }
   h.count += levels_of(event);
 }

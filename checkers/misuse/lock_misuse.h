@@ -60,7 +60,11 @@ class LockMisuse final : public Checker {
     SourceLocation acquired;
   };
 
-  Hold& hold(std::uint32_t object);
+  Hold& hold(std::uint32_t object) {
+    if (object < holds_.size()) [[likely]] return holds_[object];
+    return grow_holds(object);
+  }
+  Hold& grow_holds(std::uint32_t object);
   void on_acquired(const OpEvent& event, const ExecutionView& view);
   void on_released(const OpEvent& event, const ExecutionView& view, FindingSink& sink);
   void on_failed_acquire(const OpEvent& event, const ExecutionView& view, FindingSink& sink);
@@ -72,6 +76,7 @@ class LockMisuse final : public Checker {
   Location acquisition(std::uint32_t object) const;
 
   std::vector<Hold> holds_;
+  bool traced_ = false;  // ExecutionView::traced, read once per execution
   std::vector<Reader> readers_;
   // Per thread: the condition variable whose std-style wait it entered and whose lock
   // release is next (0: none).

@@ -86,12 +86,22 @@ LogicalThread& Execution::new_thread() {
   return thread;
 }
 
+void Execution::build_dispatch(const std::vector<Checker*>& checkers) {
+  dispatch_built_for_ = checkers;
+  for (std::vector<Checker*>& list : checkers_by_op_) list.clear();
+  for (Checker* checker : checkers) {
+    const EventMask events = checker->events();
+    for (std::size_t op = 0; op < kOpKindCount; ++op) {
+      if ((events & event_bit(static_cast<OpKind>(op))) != 0) checkers_by_op_[op].push_back(checker);
+    }
+  }
+}
+
 void Execution::run(const std::function<void()>& body, const ExecutionConfig& config) {
   config_ = &config;
-  event_checkers_.clear();
-  for (Checker* checker : config.checkers) {
-    const EventMask events = checker->events();
-    if (events != kNoEvents) event_checkers_.push_back(EventChecker{checker, events});
+  if (!std::equal(config.checkers.begin(), config.checkers.end(), dispatch_built_for_.begin(),
+                  dispatch_built_for_.end())) {
+    build_dispatch(config.checkers);
   }
   checkers_ = config.checkers;
   root_body_ = &body;
@@ -486,9 +496,8 @@ void Execution::emit(OpEvent& event, ModelObject* object) {
   }
   fair_.observe(event);
   if (observe_steps_) [[unlikely]] config_->strategy->on_event(event);
-  const EventMask bit = event_bit(event.op);
-  for (const EventChecker& entry : event_checkers_) {
-    if ((entry.events & bit) != 0) entry.checker->on_event(event, *this, *this);
+  for (Checker* checker : checkers_by_op_[static_cast<std::size_t>(event.op)]) {
+    checker->on_event(event, *this, *this);
   }
   if (config_->record_trace) [[unlikely]] {
     trace_.push_back(event);
@@ -573,8 +582,8 @@ void Execution::emit_destroy(OpEvent& event) {
   event.op = OpKind::kDestroy;
   event.thread = current_;
   event.step = step_;
-  for (const EventChecker& entry : event_checkers_) {
-    if ((entry.events & event_bit(OpKind::kDestroy)) != 0) entry.checker->on_event(event, *this, *this);
+  for (Checker* checker : checkers_by_op_[static_cast<std::size_t>(OpKind::kDestroy)]) {
+    checker->on_event(event, *this, *this);
   }
 }
 

@@ -11,6 +11,7 @@
 //      Abort exception), so destructors run and nothing leaks.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -232,11 +233,11 @@ class Execution final : public ExecutionView, private FindingSink {
   StackPool& stacks_;
   const ExecutionConfig* config_ = nullptr;
   std::span<Checker* const> checkers_;  // config_->checkers
-  struct EventChecker {
-    Checker* checker;
-    EventMask events;  // Checker::events, asked once per execution
-  };
-  std::vector<EventChecker> event_checkers_;  // those that want some events (emit's loop)
+  // For each OpKind, the checkers whose Checker::events include it (emit's loop). Built
+  // when the checker set changes: once per search, per lane with several lanes.
+  std::array<std::vector<Checker*>, kOpKindCount> checkers_by_op_;
+  void build_dispatch(const std::vector<Checker*>& checkers);
+  std::vector<Checker*> dispatch_built_for_;
   const std::function<void()>* root_body_ = nullptr;
   std::vector<std::unique_ptr<LogicalThread>> threads_;  // reused across executions
   std::uint32_t thread_count_ = 0;
