@@ -95,7 +95,7 @@ inline void RaceChecker::record(Access& into, const OpEvent& event, const Execut
   }
 }
 
-inline void RaceChecker::on_access(const OpEvent& event, const ExecutionView& view, FindingSink& sink) {
+void RaceChecker::on_access(const OpEvent& event, const ExecutionView& view, FindingSink& sink) {
   const bool write = event.op == OpKind::kWrite;
   const HappensBefore::Conflict conflict =
       write ? hb_.write(event.thread, event.object) : hb_.read(event.thread, event.object);
@@ -127,12 +127,17 @@ void RaceChecker::on_event(const OpEvent& event, const ExecutionView& view, Find
   // A refused operation (a misuse: join of no thread, release of an unheld lock) did
   // nothing, so it orders nothing.
   if (event.result == OpResult::kRefused) return;
+  // Two small functions rather than one large one: each saves only the registers it uses.
+  if (event.op == OpKind::kRead || event.op == OpKind::kWrite) {
+    on_access(event, view, sink);
+  } else {
+    on_sync(event);
+  }
+}
+
+void RaceChecker::on_sync(const OpEvent& event) {
   const bool ok = event.result == OpResult::kOk;
   switch (event.op) {
-    case OpKind::kRead:
-    case OpKind::kWrite:
-      on_access(event, view, sink);
-      return;
     case OpKind::kSpawn:
       hb_.spawn(event.thread, event.other);
       return;

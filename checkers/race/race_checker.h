@@ -66,8 +66,8 @@ class RaceChecker final : public Checker {
   };
 
   void on_lock(const OpEvent& event);
-  [[gnu::always_inline]] inline void on_access(const OpEvent& event, const ExecutionView& view,
-                                               FindingSink& sink);
+  [[gnu::noinline]] void on_access(const OpEvent& event, const ExecutionView& view, FindingSink& sink);
+  [[gnu::noinline]] void on_sync(const OpEvent& event);  // every event but read/write
   [[gnu::always_inline]] inline void record(Access& into, const OpEvent& event,
                                             const ExecutionView& view);
   Location located(const Access& access) const;

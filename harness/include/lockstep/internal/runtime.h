@@ -91,8 +91,9 @@ class ModelObject {
  protected:
   // A lock (Lock ... TimedMutex) destroyed inside the execution that uses it emits
   // OpKind::kDestroy (the misuse checker reports one destroyed while held); none while
-  // the execution is torn down.
-  ~ModelObject();
+  // the execution is torn down. Virtual so that a primitive held by pointer (a
+  // unique_ptr<Mutex>, an optional<Lock>) is destroyed as what it is.
+  virtual ~ModelObject();
   // Fresh model state for a new execution.
   virtual void reset_model() {}
 
