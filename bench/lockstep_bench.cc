@@ -25,6 +25,7 @@
 
 #include <unistd.h>
 
+#include "counter_2x10.h"
 #include "targets_reporter.h"
 
 namespace {
@@ -82,27 +83,11 @@ void BM_SchedulingPoint(benchmark::State& state) {
 }
 BENCHMARK(BM_SchedulingPoint)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
-void counter_2x10() {
-  lockstep::Mutex m;
-  lockstep::Shared<int> counter{0};
-  auto work = [&] {
-    for (int i = 0; i < 10; ++i) {
-      m.lock();
-      ++counter;
-      m.unlock();
-    }
-  };
-  lockstep::Thread a(work);
-  lockstep::Thread b(work);
-  a.join();
-  b.join();
-}
-
 void BM_Counter2x10(benchmark::State& state) {
   constexpr std::uint64_t kExecutions = 20000;
   for (auto _ : state) {
     const lockstep::Result result =
-        lockstep::explore_exactly(&counter_2x10, search_options(kExecutions), "counter2x10");
+        lockstep::explore_exactly(&lockstep_bench::counter_2x10, search_options(kExecutions), "counter2x10");
     if (!result) state.SkipWithError("the counter scenario failed");
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kExecutions));
@@ -116,7 +101,7 @@ void BM_DporCounter2x10(benchmark::State& state) {
   options.apply("strategy=dpor executions=0 progress=off");
   std::uint64_t executions = 0;
   for (auto _ : state) {
-    const lockstep::Result result = lockstep::explore_exactly(&counter_2x10, options, "counter2x10");
+    const lockstep::Result result = lockstep::explore_exactly(&lockstep_bench::counter_2x10, options, "counter2x10");
     executions = result.report().stats.executions;
     if (!result.covered_all() || executions != 184756) state.SkipWithError("not 184,756 executions");
   }
