@@ -10,7 +10,7 @@
 //                       parallel workers is the ratio of the two rates
 // The explorations run on a worker OS thread, so every benchmark is timed in real time
 // and reports the process's CPU time beside it. At the end the console output shows
-// issue 2's targets computed from this run (targets_reporter.h). docs/performance.md
+// the performance targets computed from this run (targets_reporter.h). docs/performance.md
 // has the numbers and how to reproduce them.
 #include <benchmark/benchmark.h>
 #include <lockstep/lockstep.h>

@@ -6,7 +6,7 @@
 namespace lockstep::bench {
 namespace {
 
-constexpr double kMaxSwitchesPerPoint = 10;
+constexpr double kMaxSwitchesPerPoint = 15;  // issue 3, every checker on (issue 2: 10)
 constexpr double kMinCounterExecutionsPerSecond = 400'000;
 
 const char* verdict(bool met) { return met ? "met" : "MISSED"; }
@@ -40,7 +40,7 @@ void TargetsReporter::Finalize() {
 
   std::ostream& out = GetOutputStream();
   char line[200];
-  out << "\nIssue 2 targets, from this run            wall clock      CPU time        target\n";
+  out << "\nTargets (issue 3: every checker on)       wall clock      CPU time        target\n";
   if (raw != nullptr && point != nullptr) {
     const double raw_real = raw->real_seconds / raw->items * 1e9;
     const double raw_cpu = raw->cpu_seconds / raw->items * 1e9;
