@@ -47,8 +47,8 @@ std::unique_ptr<Strategy> make_strategy(const Options& options) {
     return std::make_unique<internal::ChoiceList>(internal::ChoiceList::parse(options.choices));
   }
   throw OptionError("unknown strategy '" + options.strategy +
-                    "' (valid: random, pct, portfolio, replay, choices)");
-  throw OptionError("unknown strategy '" + options.strategy + "' (valid: random, replay, dfs, preemption-bound, delay-bound, dpor)");
+                    "' (valid: random, pct, portfolio, dfs, preemption-bound, delay-bound, dpor, "
+                    "replay, choices)");
 }
 
 }  // namespace lockstep

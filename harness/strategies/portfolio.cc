@@ -3,6 +3,7 @@
 #include "runtime/check.h"
 #include "runtime/rng.h"
 #include "strategies/pct.h"
+#include "strategies/preemption_bound.h"
 #include "strategies/random_walk.h"
 
 namespace lockstep::internal {
@@ -25,8 +26,12 @@ std::vector<Portfolio::Member> Portfolio::default_members(const Options& options
     members.push_back({"pct(depth=" + std::to_string(depth) + ")",
                        std::make_unique<Pct>(seed_of(3), depth)});
   }
-  // BOUNDED MEMBER: once harness/strategies has `preemption-bound`, push it here as
-  // {"preemption-bound", make_strategy(a copy of `options` with that strategy)}.
+  // Iterative preemption bounding (up to option `bound`): the schedules with fewest
+  // preemptions first, systematically, where the random members sample. It leaves the
+  // rotation once it has covered every schedule within its bound.
+  const auto bound = static_cast<std::uint32_t>(options.bound);
+  members.push_back({"preemption-bound(bound=" + std::to_string(bound) + ")",
+                     std::make_unique<PreemptionBound>(bound)});
   return members;
 }
 

@@ -38,6 +38,7 @@ class Portfolio final : public Strategy {
     return active_->random(bound, context);
   }
   void end_execution(std::uint64_t steps) override { active_->end_execution(steps); }
+  bool execution_in_shard() const override { return active_->execution_in_shard(); }
 
   // The label of the member running (or that ran) the current execution; valid after
   // begin_execution returned true.

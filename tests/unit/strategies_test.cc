@@ -134,13 +134,14 @@ TEST(Portfolio, RotatesThroughItsMembers) {
   options.pct_depth = 4;
   Portfolio portfolio(Portfolio::default_members(options));
   std::vector<std::string> labels;
-  for (std::uint64_t e = 0; e < 8; ++e) {
+  for (std::uint64_t e = 0; e < 10; ++e) {
     ASSERT_TRUE(portfolio.begin_execution(e));
     labels.push_back(portfolio.active_label());
   }
-  const std::vector<std::string> cycle{"random", "pct(depth=1)", "pct(depth=2)", "pct(depth=4)"};
-  EXPECT_EQ(labels, (std::vector<std::string>{cycle[0], cycle[1], cycle[2], cycle[3], cycle[0],
-                                              cycle[1], cycle[2], cycle[3]}));
+  const std::vector<std::string> cycle{"random", "pct(depth=1)", "pct(depth=2)", "pct(depth=4)",
+                                       "preemption-bound(bound=2)"};
+  EXPECT_EQ(labels, (std::vector<std::string>{cycle[0], cycle[1], cycle[2], cycle[3], cycle[4],
+                                              cycle[0], cycle[1], cycle[2], cycle[3], cycle[4]}));
 }
 
 TEST(Portfolio, DropsExhaustedMembersAndEndsWhenAllAre) {
