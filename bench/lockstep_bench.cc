@@ -19,12 +19,14 @@
 #include <boost/context/detail/fcontext.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <unistd.h>
 
+#include "classic_programs.h"
 #include "counter_2x10.h"
 #include "targets_reporter.h"
 
@@ -109,6 +111,36 @@ void BM_DporCounter2x10(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * executions));
 }
 BENCHMARK(BM_DporCounter2x10)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+
+// DPOR on the classic benchmarks of Flanagan & Godefroid (POPL 2005;
+// classic_programs.h), for growing N: one exhaustive search per iteration; counters
+// "executions" (of one search) and the time per search. lastzero races by design, so
+// its accesses are all scheduling points (shared-points=all) and its race findings do
+// not stop the search (stop-on-finding=false); the search must still cover everything.
+void run_classic_dpor(benchmark::State& state, const std::function<void()>& body, const char* name) {
+  lockstep::Options options;
+  options.apply("strategy=dpor executions=0 shared-points=all stop-on-finding=false progress=off");
+  std::uint64_t executions = 0;
+  for (auto _ : state) {
+    const lockstep::Result result = lockstep::explore_exactly(body, options, name);
+    executions = result.report().stats.executions;
+    if (!result.report().stats.exhausted) state.SkipWithError("the search did not cover every schedule");
+  }
+  state.counters["executions"] = static_cast<double>(executions);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * executions));
+}
+void BM_DporLastzero(benchmark::State& state) {
+  run_classic_dpor(state, lockstep_bench::lastzero(static_cast<int>(state.range(0))), "lastzero");
+}
+void BM_DporIndexer(benchmark::State& state) {
+  run_classic_dpor(state, lockstep_bench::indexer(static_cast<int>(state.range(0))), "indexer");
+}
+void BM_DporFilesystem(benchmark::State& state) {
+  run_classic_dpor(state, lockstep_bench::filesystem(static_cast<int>(state.range(0))), "filesystem");
+}
+BENCHMARK(BM_DporLastzero)->DenseRange(2, 10, 2)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(BM_DporIndexer)->DenseRange(11, 16)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(BM_DporFilesystem)->DenseRange(12, 22, 2)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 // Steady-state executions per second of a catalog scenario. A search also has one-time
 // costs: starting its worker thread and, for a bug variant, re-running the first failure

@@ -10,12 +10,14 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "classic_programs.h"
 #include "runtime/execution.h"
 #include "strategies/delay_bound.h"
 #include "strategies/dfs.h"
@@ -167,6 +169,60 @@ TEST(Dpor, IndependentThreadsNeedOneExecution) {
     };
     lockstep::internal::Dpor dpor;
     EXPECT_EQ(explore_all(dpor, body).size(), 1u) << threads << " threads";
+  }
+}
+
+// The classic benchmarks of Flanagan & Godefroid (POPL 2005; bench/classic_programs.h)
+// at sizes brute force can enumerate: DPOR reaches exactly the Mazurkiewicz traces DFS
+// reaches, with at least one execution per trace and no more executions than DFS.
+TEST(DporClassic, ReachesExactlyTheTracesOfBruteForce) {
+  struct Instance {
+    const char* name;
+    std::function<void()> body;
+  };
+  // (filesystem(2): 184,755 DFS executions, 1 trace, 1 DPOR execution; too slow for the
+  // sanitizer builds, so docs/performance.md has it from a one-off run.)
+  const std::vector<Instance> instances{{"lastzero(2)", lockstep_bench::lastzero(2)},
+                                        {"indexer(2)", lockstep_bench::indexer(2)}};
+  constexpr std::uint64_t kLimit = 50000;
+  for (const Instance& instance : instances) {
+    lockstep::internal::Dfs dfs;
+    lockstep::internal::Dpor dpor;
+    const std::vector<Explored> all = explore_all(dfs, instance.body, kLimit);
+    ASSERT_LT(all.size(), kLimit) << instance.name << ": brute force did not finish";
+    const std::vector<Explored> reduced = explore_all(dpor, instance.body);
+    const std::set<std::string> traces = traces_of(all);
+    EXPECT_EQ(traces_of(reduced), traces) << instance.name;
+    EXPECT_GE(reduced.size(), traces.size()) << instance.name;
+    EXPECT_LE(reduced.size(), all.size()) << instance.name;
+    std::printf("%s: dfs %zu executions, %zu traces (brute force), dpor %zu executions\n",
+                instance.name, all.size(), traces.size(), reduced.size());
+  }
+}
+
+// Below the sizes where two threads meet (indexer: 12 threads, filesystem: 14) every
+// thread touches objects of its own only: DPOR needs a single execution.
+TEST(DporClassic, IndexerAndFilesystemWithoutCollisionsNeedOneExecution) {
+  for (int threads : {2, 4, 8}) {
+    lockstep::internal::Dpor indexer_dpor;
+    EXPECT_EQ(explore_all(indexer_dpor, lockstep_bench::indexer(threads)).size(), 1u)
+        << "indexer(" << threads << ")";
+    lockstep::internal::Dpor filesystem_dpor;
+    EXPECT_EQ(explore_all(filesystem_dpor, lockstep_bench::filesystem(threads)).size(), 1u)
+        << "filesystem(" << threads << ")";
+  }
+}
+
+// From 12 threads on, indexer's thread 11+k meets thread k in three slots
+// (7*(11m + 11 + k) = 7*(11(m+1) + k) mod 128), each met slot two orders: 8^(N-11)
+// traces. DPOR runs exactly one execution per trace (no two executions equivalent).
+TEST(DporClassic, IndexerRunsOneExecutionPerTrace) {
+  for (int threads : {12, 13}) {
+    lockstep::internal::Dpor dpor;
+    const std::vector<Explored> runs = explore_all(dpor, lockstep_bench::indexer(threads));
+    const std::size_t expected = threads == 12 ? 8 : 64;
+    EXPECT_EQ(runs.size(), expected) << "indexer(" << threads << ")";
+    EXPECT_EQ(traces_of(runs).size(), runs.size()) << "indexer(" << threads << ")";
   }
 }
 
