@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "report/symbolizer.h"
+
 namespace lockstep::checkers {
 
 std::vector<std::uint32_t> find_cycle_from(const ExecutionView& view, std::uint32_t start) {
@@ -77,8 +79,11 @@ void describe_cycle(const ExecutionView& view, const std::vector<std::uint32_t>&
     if (!state.empty()) object_label += "\n" + state;
     dot += "  " + thread_node + ";\n";
     dot += "  " + object_node + " [shape=ellipse, label=" + dot_quote(object_label) + "];\n";
-    dot += "  " + thread_node + " -> " + object_node + " [label=" +
-           dot_quote(std::string(op_kind_name(view.pending_op(t))) + " @" + where.short_text()) + "];\n";
+    // A location inside library code (std::scoped_lock's lock()) says nothing; the
+    // report's locations carry the user's line for it.
+    std::string edge = std::string(op_kind_name(view.pending_op(t)));
+    if (!internal::is_library_file(where.file.c_str())) edge += " @" + where.short_text();
+    dot += "  " + thread_node + " -> " + object_node + " [label=" + dot_quote(edge) + "];\n";
     dot += "  " + object_node + " -> t" + std::to_string(next) + " [label=\"waits for\"];\n";
   }
   message += "t" + std::to_string(cycle.front());

@@ -36,6 +36,8 @@ void print_help() {
       "  replay TOKEN             re-run one failing schedule from its replay token\n"
       "  options [--markdown]     the options every --KEY=VALUE may set\n\n"
       "common flags: --strategy=NAME --seed=N --executions=N --time-budget=DURATION\n"
+      "--dot (run, replay): after each report, the Graphviz digraph of every finding that\n"
+      "has one (deadlock wait-for cycles, lock-order cycles)\n"
       "(any option of `%s options`; applied after the scenario's own options and\n"
       "LOCKSTEP_OPTIONS)\n\n"
       "exit codes: 0 every scenario met its expected verdict (replay: no finding),\n"
@@ -49,6 +51,7 @@ struct Command {
   std::vector<std::pair<std::string, std::string>> flags;  // key, value
   bool all = false;
   bool markdown = false;
+  bool dot = false;
 };
 
 Command parse(int argc, char** argv) {
@@ -65,6 +68,8 @@ Command parse(int argc, char** argv) {
       command.all = true;
     } else if (arg == "--markdown") {
       command.markdown = true;
+    } else if (arg == "--dot") {
+      command.dot = true;
     } else if (arg.rfind("--", 0) == 0) {
       std::string key = arg.substr(2);
       std::string value;
@@ -138,6 +143,16 @@ bool met(const ScenarioInfo& scenario, const Result& result) {
   return scenario.expected.met_by(result.report().findings);
 }
 
+// The findings' Graphviz digraphs (Finding::dot), each after a comment naming it.
+void print_dot(const Result& result) {
+  for (const Finding& finding : result.report().findings) {
+    if (finding.dot.empty()) continue;
+    std::cout << "// " << result.report().scenario << ": " << finding_kind_name(finding.kind)
+              << " (Graphviz: dot -Tsvg)\n"
+              << finding.dot;
+  }
+}
+
 int run_scenarios(const Command& command) {
   std::vector<const ScenarioInfo*> chosen;
   if (command.all) {
@@ -175,6 +190,7 @@ int run_scenarios(const Command& command) {
       if (options[i].strategy == "replay") return kUsage;
     } else {
       std::cout << result.text() << "\n";
+      if (command.dot) print_dot(result);
     }
     rows.push_back(Row{&s, found_name(result), result.report().stats.executions, seconds,
                        met(s, result)});
@@ -217,6 +233,7 @@ int replay(const Command& command) {
   const Result result = explore_exactly(s->body, options, s->name);
   if (result.verdict() == Verdict::kError) throw UsageError(result.error());
   std::cout << result.text();
+  if (command.dot) print_dot(result);
   return result.passed() ? kOk : kMismatch;
 }
 
