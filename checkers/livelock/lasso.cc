@@ -48,7 +48,6 @@ Lasso::Lasso() : ring_(kRing) {}
 void Lasso::begin_execution(const ExecutionView& view) {
   after_ = view.options().livelock_after;
   hash_ = 0;
-  numbered_ = 0;
   last_step_ = ~std::uint64_t{0};
   events_ = 0;
   start_ = 0;
@@ -101,7 +100,6 @@ void Lasso::update_object(const OpEvent& event) {
 }
 
 void Lasso::on_event(const OpEvent& event, const ExecutionView& view, FindingSink& sink) {
-  ++numbered_;
   if (event.step < after_ || reported_) return;
   if (event.object != 0) update_object(event);
   if (event.thread >= threads_.size()) threads_.resize(event.thread + 1);
@@ -128,7 +126,7 @@ void Lasso::on_event(const OpEvent& event, const ExecutionView& view, FindingSin
   Entry& entry = ring_[index & (kRing - 1)];
   entry.hash = hash_;
   entry.no_effect = yield;
-  entry.number = numbered_;
+  entry.number = view.event_count();
   entry.event = event;
   if (event.op == OpKind::kProgress || event.op == OpKind::kThreadEnd) {
     start_ = index;  // a cycle may start here, never before

@@ -19,9 +19,9 @@
 // back twice (two consecutive valid cycles), and a progress() mark or a thread's end
 // clears the history.
 //
-// Cost: nothing for the first `livelock-after` scheduling points of an execution (one
-// compare per event); after that a few XORs and a copy of the event into a ring per
-// event, and one compare against a saved state whose distance doubles up to half the
+// Cost: nothing for the first `livelock-after` scheduling points of an execution (it
+// asks for no events before them, Checker::events_from_step); after that a few XORs
+// and a copy of the event into a ring per event, and one compare against a saved state whose distance doubles up to half the
 // ring (Brent's cycle finding, adapted: the saved state must recur, not the sequence).
 // Only on a match is the ring searched for the shortest valid cycle. The trade-off of
 // livelock-after: short executions pay nothing, and a livelock is reported after that
@@ -42,6 +42,10 @@ namespace lockstep::checkers {
 class Lasso final : public Checker {
  public:
   Lasso();
+  // Nothing before option livelock-after: the runtime does not even call on_event.
+  std::uint64_t events_from_step(const ExecutionView& view) const override {
+    return view.options().livelock_after;
+  }
   void begin_execution(const ExecutionView& view) override;
   void on_event(const OpEvent& event, const ExecutionView& view, FindingSink& sink) override;
 
@@ -81,7 +85,6 @@ class Lasso final : public Checker {
 
   std::uint64_t after_ = 0;
   std::uint64_t hash_ = 0;
-  std::uint64_t numbered_ = 0;  // events seen in this execution
   std::uint64_t last_step_ = 0;  // step of the last event (a new step: a scheduling point)
   std::uint64_t events_ = 0;    // events hashed in this execution
   std::uint64_t start_ = 0;   // index of the first event after the last progress

@@ -1,113 +1,157 @@
 #include "race/happens_before.h"
 
-#include <algorithm>
+#include <bit>
 
 namespace lockstep::checkers {
 
 void HappensBefore::reset() {
-  // Keep the vectors' capacity: executions are many and short.
-  for (std::uint32_t t = 0; t < thread_count_; ++t) {
-    ThreadState& state = threads_[t];
-    state.clock.clear();
-    state.release_fence.clear();
-    state.has_release_fence = false;
-    state.pending_acquire.clear();
-  }
-  thread_count_ = 0;
-  for (ObjectState& object : objects_) {
-    object.clock.clear();
-    object.shared_clock.clear();
-  }
-  for (VariableState& variable : variables_) {
-    variable.write = {};
-    variable.read = {};
-    variable.read_shared = false;
-    variable.read_clock.clear();
-  }
+  // Only the rows this execution used are cleared; the storage and the width stay
+  // (executions are many and short).
+  std::fill_n(thread_clocks_.begin(), std::size_t{threads_} * width_, 0u);
+  std::fill_n(fence_clocks_.begin(), std::size_t{threads_} * width_, 0u);
+  std::fill_n(pending_clocks_.begin(), std::size_t{threads_} * width_, 0u);
+  std::fill_n(fences_.begin(), threads_, std::uint8_t{0});
+  std::fill_n(object_clocks_.begin(), std::size_t{objects_} * width_, 0u);
+  std::fill_n(shared_clocks_.begin(), std::size_t{objects_} * width_, 0u);
+  std::fill_n(variables_.begin(), variables_used_, VariableState{});
+  threads_ = 0;
+  objects_ = 0;
+  variables_used_ = 0;
+  read_rows_ = 0;
+  free_read_rows_.clear();
 }
 
-HappensBefore::ThreadState& HappensBefore::new_thread(std::uint32_t thread) {
-  if (thread >= threads_.size()) threads_.resize(thread + 1);
-  while (thread_count_ <= thread) {
+void HappensBefore::widen(std::uint32_t width) {
+  const auto relayout = [&](std::vector<std::uint32_t>& table, std::size_t rows) {
+    std::vector<std::uint32_t> wide(rows * width, 0);
+    for (std::size_t r = 0; r * width_ < table.size() && r < rows; ++r) {
+      std::copy_n(table.begin() + static_cast<std::ptrdiff_t>(r * width_), width_,
+                  wide.begin() + static_cast<std::ptrdiff_t>(r * width));
+    }
+    table = std::move(wide);
+  };
+  const std::size_t object_rows = object_clocks_.size() / width_;
+  const std::size_t read_rows = read_clocks_.size() / width_;
+  relayout(thread_clocks_, width);
+  relayout(fence_clocks_, width);
+  relayout(pending_clocks_, width);
+  relayout(object_clocks_, object_rows);
+  relayout(shared_clocks_, object_rows);
+  relayout(read_clocks_, read_rows);
+  fences_.resize(width, 0);
+  width_ = width;
+}
+
+void HappensBefore::start_threads(std::uint32_t thread) {
+  if (thread >= width_) widen(std::bit_ceil(thread + 1));
+  if (thread_clocks_.size() < std::size_t{width_} * width_) {
+    // Thread tables have one row per possible thread id: width_ rows.
+    thread_clocks_.resize(std::size_t{width_} * width_, 0);
+    fence_clocks_.resize(std::size_t{width_} * width_, 0);
+    pending_clocks_.resize(std::size_t{width_} * width_, 0);
+    fences_.resize(width_, 0);
+  }
+  for (; threads_ <= thread; ++threads_) {
     // A thread's own entry starts at 1, so its first epoch is never "no access".
-    threads_[thread_count_].clock.set(thread_count_, 1);
-    ++thread_count_;
+    row(thread_clocks_, threads_)[threads_] = 1;
   }
-  return threads_[thread];
 }
 
-Epoch HappensBefore::epoch_of(std::uint32_t thread) {
-  return Epoch{thread, thread_(thread).clock.get(thread)};
+void HappensBefore::add_objects(std::uint32_t object) {
+  const std::size_t needed = (std::size_t{object} + 1) * width_;
+  if (object_clocks_.size() < needed) {
+    const std::size_t size = std::max(needed, 2 * object_clocks_.size());
+    object_clocks_.resize(size, 0);
+    shared_clocks_.resize(size, 0);
+  }
+  objects_ = object + 1;  // rows up to here are clear: reset() cleared every used one
+}
+
+void HappensBefore::add_variables(std::uint32_t variable) {
+  if (variables_.size() <= variable) variables_.resize(std::max<std::size_t>(variable + 1, 2 * variables_.size()));
+  variables_used_ = variable + 1;
+}
+
+std::uint32_t HappensBefore::new_read_row() {
+  std::uint32_t index = 0;
+  if (!free_read_rows_.empty()) {
+    index = free_read_rows_.back();
+    free_read_rows_.pop_back();
+  } else {
+    index = read_rows_++;
+    if (read_clocks_.size() < std::size_t{read_rows_} * width_) {
+      read_clocks_.resize(std::max(std::size_t{read_rows_} * width_, 2 * read_clocks_.size()), 0);
+    }
+  }
+  clear(row(read_clocks_, index));
+  return index;
 }
 
 void HappensBefore::spawn(std::uint32_t parent, std::uint32_t child) {
-  thread_(child);  // may grow threads_: take references after
-  thread_(parent);
-  threads_[child].clock.join(threads_[parent].clock);
-  tick(parent);
+  thread_clock(std::max(parent, child));  // starts both (and may widen): rows after
+  join_into(thread_clock(child), thread_clock(parent));
+  ++thread_clock(parent)[parent];
 }
 
 void HappensBefore::join(std::uint32_t thread, std::uint32_t target) {
-  thread_(std::max(thread, target));
-  threads_[thread].clock.join(threads_[target].clock);
+  thread_clock(std::max(thread, target));
+  join_into(thread_clock(thread), thread_clock(target));
 }
 
 void HappensBefore::release_shared(std::uint32_t thread, std::uint32_t object) {
-  const VectorClock& clock = thread_(thread).clock;
-  object_(object).shared_clock.join(clock);
-  tick(thread);
+  std::uint32_t* clock = thread_clock(thread);
+  object_clock(object);
+  join_into(row(shared_clocks_, object), clock);
+  ++clock[thread];
 }
 
 void HappensBefore::acquire_exclusive_after_shared(std::uint32_t thread, std::uint32_t object) {
-  ThreadState& state = thread_(thread);
-  const ObjectState& lock = object_(object);
-  state.clock.join(lock.clock);
-  state.clock.join(lock.shared_clock);
+  std::uint32_t* clock = thread_clock(thread);
+  join_into(clock, object_clock(object));
+  join_into(clock, row(shared_clocks_, object));
 }
 
 void HappensBefore::atomic_load(std::uint32_t thread, std::uint32_t object, bool acquire) {
-  ThreadState& state = thread_(thread);
-  const VectorClock& published = object_(object).clock;
-  if (acquire) {
-    state.clock.join(published);
-  } else {
-    state.pending_acquire.join(published);
-  }
+  std::uint32_t* clock = thread_clock(thread);
+  const std::uint32_t* published = object_clock(object);
+  join_into(acquire ? clock : row(pending_clocks_, thread), published);
 }
 
 void HappensBefore::atomic_store(std::uint32_t thread, std::uint32_t object, bool release) {
-  ThreadState& state = thread_(thread);
-  ObjectState& atomic = object_(object);
-  atomic.clock.clear();  // a store (not an RMW) starts a new release sequence or none
+  std::uint32_t* clock = thread_clock(thread);
+  std::uint32_t* atomic = object_clock(object);
+  // A store (not an RMW) starts a new release sequence, or none.
   if (release) {
-    atomic.clock.join(state.clock);
-    tick(thread);
-  } else if (state.has_release_fence) {
-    atomic.clock.join(state.release_fence);
+    copy_into(atomic, clock);
+    ++clock[thread];
+  } else if (fences_[thread] != 0) {
+    copy_into(atomic, row(fence_clocks_, thread));
+  } else {
+    clear(atomic);
   }
 }
 
 void HappensBefore::atomic_rmw(std::uint32_t thread, std::uint32_t object, bool acquire,
                                bool release) {
   atomic_load(thread, object, acquire);
-  ThreadState& state = threads_[thread];
-  ObjectState& atomic = objects_[object];
+  std::uint32_t* clock = thread_clock(thread);
+  std::uint32_t* atomic = object_clock(object);
   // An RMW continues the release sequence it reads from, whatever its order.
   if (release) {
-    atomic.clock.join(state.clock);
-    tick(thread);
-  } else if (state.has_release_fence) {
-    atomic.clock.join(state.release_fence);
+    join_into(atomic, clock);
+    ++clock[thread];
+  } else if (fences_[thread] != 0) {
+    join_into(atomic, row(fence_clocks_, thread));
   }
 }
 
 void HappensBefore::fence(std::uint32_t thread, bool acquire, bool release) {
-  ThreadState& state = thread_(thread);
-  if (acquire) state.clock.join(state.pending_acquire);
+  std::uint32_t* clock = thread_clock(thread);
+  if (acquire) join_into(clock, row(pending_clocks_, thread));
   if (release) {
-    state.release_fence = state.clock;
-    state.has_release_fence = true;
-    tick(thread);
+    copy_into(row(fence_clocks_, thread), clock);
+    fences_[thread] = 1;
+    ++clock[thread];
   }
 }
 

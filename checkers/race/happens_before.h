@@ -15,53 +15,30 @@
 //                   |                                       | else a read clock {R, t}
 //
 // where e <= C (an epoch u@c happens before clock C) is c <= C[u].
+//
+// Layout (the cost of every lock operation is a join or a copy of two clocks): all
+// clocks have the same width, a power of two above every thread id seen (4 until a
+// fifth thread appears), and live as rows of flat tables, one row per thread, object or
+// concurrently read variable. A join is then `width` maxima over adjacent words (one
+// or two vector instructions), a copy a memcpy of `width` words, and a lookup needs no
+// bounds check. A thread beyond the width re-lays every table out (rare: the width is
+// kept across reset()).
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace lockstep::checkers {
-
-class VectorClock {
- public:
-  std::uint32_t get(std::uint32_t thread) const {
-    return thread < clocks_.size() ? clocks_[thread] : 0;
-  }
-  void set(std::uint32_t thread, std::uint32_t value) {
-    if (thread >= clocks_.size()) clocks_.resize(thread + 1, 0);
-    clocks_[thread] = value;
-  }
-  void join(const VectorClock& other) {
-    const std::size_t n = other.clocks_.size();
-    if (n > clocks_.size()) clocks_.resize(n, 0);
-    std::uint32_t* mine = clocks_.data();
-    const std::uint32_t* theirs = other.clocks_.data();
-    for (std::size_t i = 0; i < n; ++i) mine[i] = mine[i] > theirs[i] ? mine[i] : theirs[i];
-  }
-  // := other (the storage is reused).
-  void assign(const VectorClock& other) { clocks_ = other.clocks_; }
-  // Every entry <= other's.
-  bool leq(const VectorClock& other) const {
-    for (std::size_t i = 0; i < clocks_.size(); ++i) {
-      if (clocks_[i] > other.get(static_cast<std::uint32_t>(i))) return false;
-    }
-    return true;
-  }
-  // All entries 0; the storage is kept (executions are many and short).
-  void clear() { std::fill(clocks_.begin(), clocks_.end(), 0); }
-  std::size_t size() const { return clocks_.size(); }
-
- private:
-  std::vector<std::uint32_t> clocks_;
-};
 
 // thread@clock; clock 0 is "no access".
 struct Epoch {
   std::uint32_t thread = 0;
   std::uint32_t clock = 0;
   bool none() const { return clock == 0; }
-  bool before(const VectorClock& c) const { return clock <= c.get(thread); }
+  // Happens before the clock `c` (a row of the engine's tables).
+  bool before(const std::uint32_t* c) const { return clock <= c[thread]; }
   friend bool operator==(const Epoch&, const Epoch&) = default;
 };
 
@@ -74,6 +51,7 @@ class HappensBefore {
     bool was_write = false;    // the earlier access wrote
   };
 
+  // Forgets every thread, object and variable (a new execution); keeps the storage.
   void reset();
 
   // Thread structure. A new thread's clock starts from its parent's at the spawn.
@@ -107,102 +85,120 @@ class HappensBefore {
   Conflict read(std::uint32_t thread, std::uint32_t variable);
   Conflict write(std::uint32_t thread, std::uint32_t variable);
 
-  const VectorClock& clock(std::uint32_t thread) { return thread_(thread).clock; }
-
  private:
-  struct ThreadState {
-    VectorClock clock;
-    VectorClock release_fence;  // the clock at the last release fence
-    bool has_release_fence = false;
-    VectorClock pending_acquire;  // clocks seen by relaxed loads, for an acquire fence
-  };
-  struct ObjectState {
-    VectorClock clock;
-    VectorClock shared_clock;  // shared-mode releases of a SharedMutex
-  };
+  static constexpr std::uint32_t kNoRow = ~std::uint32_t{0};
   struct VariableState {
     Epoch write;
     Epoch read;
-    bool read_shared = false;  // reads are in read_clock
-    VectorClock read_clock;
+    std::uint32_t read_row = kNoRow;  // concurrent reads: their clock's row in read_clocks_
   };
 
-  ThreadState& thread_(std::uint32_t thread) {
-    return thread < thread_count_ ? threads_[thread] : new_thread(thread);
+  std::uint32_t* row(std::vector<std::uint32_t>& table, std::uint32_t index) {
+    return table.data() + std::size_t{index} * width_;
   }
-  ThreadState& new_thread(std::uint32_t thread);
-  ObjectState& object_(std::uint32_t object) {
-    if (object >= objects_.size()) objects_.resize(object + 1);
-    return objects_[object];
+  // The clock of `thread`, started (and the tables widened) on first use.
+  std::uint32_t* thread_clock(std::uint32_t thread) {
+    if (thread >= threads_) [[unlikely]] start_threads(thread);
+    return row(thread_clocks_, thread);
+  }
+  std::uint32_t* object_clock(std::uint32_t object) {
+    if (object >= objects_) [[unlikely]] add_objects(object);
+    return row(object_clocks_, object);
   }
   VariableState& variable_(std::uint32_t variable) {
-    if (variable >= variables_.size()) variables_.resize(variable + 1);
+    if (variable >= variables_used_) [[unlikely]] add_variables(variable);
     return variables_[variable];
   }
-  void tick(std::uint32_t thread);
-  Epoch epoch_of(std::uint32_t thread);
+  void start_threads(std::uint32_t thread);
+  void add_objects(std::uint32_t object);
+  void add_variables(std::uint32_t variable);
+  void widen(std::uint32_t width);
+  std::uint32_t new_read_row();
+  // In blocks of kBlock entries (the width is a multiple): each block is one vector
+  // instruction, where a loop over a width known only at run time would be scalar.
+  static constexpr std::uint32_t kBlock = 4;
+  void join_into(std::uint32_t* __restrict into, const std::uint32_t* __restrict from) const {
+    for (std::uint32_t b = 0; b < width_; b += kBlock) {
+      for (std::uint32_t u = b; u < b + kBlock; ++u) into[u] = std::max(into[u], from[u]);
+    }
+  }
+  void copy_into(std::uint32_t* __restrict into, const std::uint32_t* __restrict from) const {
+    for (std::uint32_t b = 0; b < width_; b += kBlock) {
+      std::memcpy(into + b, from + b, kBlock * sizeof(std::uint32_t));
+    }
+  }
+  void clear(std::uint32_t* c) const { std::fill_n(c, width_, 0u); }
 
-  std::vector<ThreadState> threads_;
-  std::vector<ObjectState> objects_;
+  std::uint32_t width_ = kBlock;  // entries per clock: a power of two > every thread id
+  std::uint32_t threads_ = 0;   // threads started in this execution
+  std::uint32_t objects_ = 0;   // object rows in use in this execution
+  std::uint32_t variables_used_ = 0;
+  std::uint32_t read_rows_ = 0;
+  // Rows by thread: its clock, its clock at its last release fence (fences_ marks the
+  // threads that have one), and the clocks its relaxed loads saw (for an acquire fence).
+  std::vector<std::uint32_t> thread_clocks_, fence_clocks_, pending_clocks_;
+  std::vector<std::uint8_t> fences_;
+  // Rows by object: its clock, and a SharedMutex's shared-mode releases.
+  std::vector<std::uint32_t> object_clocks_, shared_clocks_;
   std::vector<VariableState> variables_;
-  std::uint32_t thread_count_ = 0;
+  std::vector<std::uint32_t> read_clocks_;  // rows of concurrent-read clocks
+  std::vector<std::uint32_t> free_read_rows_;
 };
 
-[[gnu::always_inline]] inline void HappensBefore::tick(std::uint32_t thread) {
-  VectorClock& clock = thread_(thread).clock;
-  clock.set(thread, clock.get(thread) + 1);
-}
-
-[[gnu::always_inline]] inline void HappensBefore::release(std::uint32_t thread, std::uint32_t object, bool accumulate) {
-  const VectorClock& clock = thread_(thread).clock;
-  ObjectState& state = object_(object);
+[[gnu::always_inline]] inline void HappensBefore::release(std::uint32_t thread, std::uint32_t object,
+                                                          bool accumulate) {
+  std::uint32_t* clock = thread_clock(thread);  // first: starting a thread may widen every table
+  std::uint32_t* lock = object_clock(object);
   if (accumulate) {
-    state.clock.join(clock);
+    join_into(lock, clock);
   } else {
-    state.clock.assign(clock);  // a lock: its previous release is in this clock already
+    copy_into(lock, clock);  // a lock: its previous release is in this clock already
   }
-  tick(thread);
+  ++clock[thread];
 }
 
 [[gnu::always_inline]] inline void HappensBefore::acquire(std::uint32_t thread, std::uint32_t object) {
-  ThreadState& state = thread_(thread);
-  state.clock.join(object_(object).clock);
+  std::uint32_t* clock = thread_clock(thread);
+  join_into(clock, object_clock(object));
 }
 
-[[gnu::always_inline]] inline HappensBefore::Conflict HappensBefore::read(std::uint32_t thread, std::uint32_t variable) {
-  const VectorClock& clock = thread_(thread).clock;
+[[gnu::always_inline]] inline HappensBefore::Conflict HappensBefore::read(std::uint32_t thread,
+                                                                          std::uint32_t variable) {
   VariableState& state = variable_(variable);
-  const Epoch now = Epoch{thread, clock.get(thread)};
-  if (!state.read_shared && state.read == now) return {};  // same epoch: nothing new
+  const std::uint32_t* clock = thread_clock(thread);
+  const Epoch now{thread, clock[thread]};
+  if (state.read_row == kNoRow && state.read == now) return {};  // same epoch: nothing new
   Conflict conflict;
   if (!state.write.none() && state.write.thread != thread && !state.write.before(clock)) {
     conflict = Conflict{true, state.write.thread, true};
   }
-  if (state.read_shared) {
-    state.read_clock.set(thread, now.clock);
+  if (state.read_row != kNoRow) {
+    row(read_clocks_, state.read_row)[thread] = now.clock;
   } else if (state.read.none() || state.read.before(clock)) {
     state.read = now;  // exclusive: the earlier read happens before this one
   } else {
-    state.read_shared = true;  // concurrent reads: keep both
-    state.read_clock.clear();
-    state.read_clock.set(state.read.thread, state.read.clock);
-    state.read_clock.set(thread, now.clock);
+    const Epoch earlier = state.read;  // concurrent reads: keep both
+    state.read_row = new_read_row();
+    std::uint32_t* reads = row(read_clocks_, state.read_row);
+    reads[earlier.thread] = earlier.clock;
+    reads[thread] = now.clock;
   }
   return conflict;
 }
 
-[[gnu::always_inline]] inline HappensBefore::Conflict HappensBefore::write(std::uint32_t thread, std::uint32_t variable) {
-  const VectorClock& clock = thread_(thread).clock;
+[[gnu::always_inline]] inline HappensBefore::Conflict HappensBefore::write(std::uint32_t thread,
+                                                                           std::uint32_t variable) {
   VariableState& state = variable_(variable);
-  const Epoch now = Epoch{thread, clock.get(thread)};
+  const std::uint32_t* clock = thread_clock(thread);
+  const Epoch now{thread, clock[thread]};
   if (state.write == now) return {};  // same epoch: checked already
   Conflict conflict;
   if (!state.write.none() && state.write.thread != thread && !state.write.before(clock)) {
     conflict = Conflict{true, state.write.thread, true};
-  } else if (state.read_shared) {
-    for (std::uint32_t t = 0; t < state.read_clock.size(); ++t) {
-      const std::uint32_t c = state.read_clock.get(t);
-      if (t != thread && c != 0 && c > clock.get(t)) {
+  } else if (state.read_row != kNoRow) {
+    const std::uint32_t* reads = row(read_clocks_, state.read_row);
+    for (std::uint32_t t = 0; t < threads_; ++t) {
+      if (t != thread && reads[t] != 0 && reads[t] > clock[t]) {
         conflict = Conflict{true, t, false};
         break;
       }
@@ -212,8 +208,10 @@ class HappensBefore {
   }
   state.write = now;
   state.read = {};
-  state.read_shared = false;
-  state.read_clock.clear();
+  if (state.read_row != kNoRow) {
+    free_read_rows_.push_back(state.read_row);
+    state.read_row = kNoRow;
+  }
   return conflict;
 }
 

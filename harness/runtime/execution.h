@@ -153,7 +153,9 @@ class Execution final : public ExecutionView, private FindingSink {
   std::uint32_t choose(std::uint32_t bound);
   bool aborting() const { return aborting_; }
   std::uint32_t current() const { return current_; }
-  bool shared_access_is_point(std::uint32_t object_id) const;
+  // Shared<T>'s access (runtime.h shared_access).
+  bool shared_access(ModelObject* object, OpKind op, bool has_value, std::int64_t value,
+                     const SourceLocation& location);
   bool spurious_wakeups() const { return config_->spurious_wakeups; }
   std::uint32_t register_object(ModelObject* object);
   // Hands a kDestroy event (a lock or a joinable Thread being destroyed, see
@@ -180,6 +182,7 @@ class Execution final : public ExecutionView, private FindingSink {
   std::string object_state(std::uint32_t object) const override;
   SourceLocation object_declared(std::uint32_t object) const override;
   std::uint64_t step() const override { return step_; }
+  std::uint64_t event_count() const override { return events_; }
   std::uint64_t execution_index() const override { return config_->index; }
   bool strict() const override { return config_->strict; }
   bool traced() const override { return config_->record_trace; }
@@ -233,11 +236,30 @@ class Execution final : public ExecutionView, private FindingSink {
   StackPool& stacks_;
   const ExecutionConfig* config_ = nullptr;
   std::span<Checker* const> checkers_;  // config_->checkers
-  // For each OpKind, the checkers whose Checker::events include it (emit's loop). Built
-  // when the checker set changes: once per search, per lane with several lanes.
-  std::array<std::vector<Checker*>, kOpKindCount> checkers_by_op_;
-  void build_dispatch(const std::vector<Checker*>& checkers);
-  std::vector<Checker*> dispatch_built_for_;
+  // Emit's dispatch, in stages: for each OpKind, the checkers whose Checker::events
+  // include it and whose events_from_step has been reached. Stage 0 holds the checkers
+  // that want events from step 0; stage s starts at step stages_[s].from. Built when the
+  // checker set or a checker's first step changes: once per search, per lane with
+  // several lanes.
+  struct DispatchStage {
+    std::uint64_t from = 0;
+    std::array<std::vector<Checker*>, kOpKindCount> by_op;
+  };
+  void prepare_dispatch(const std::vector<Checker*>& checkers);
+  void dispatch(const std::vector<Checker*>& list, const OpEvent& event);
+  // The step that needs point()'s cold path next: the next stage's start, or the step
+  // bound's first violation.
+  void arm_step_alarm();
+  [[gnu::noinline, gnu::cold]] void on_step_alarm(std::uint32_t thread, OpKind op,
+                                                   const SourceLocation& location);
+  std::vector<DispatchStage> stages_;
+  std::vector<Checker*> dispatch_checkers_;   // what stages_ was built for
+  std::vector<std::uint64_t> dispatch_from_;  // and their first steps
+  std::vector<std::uint64_t> from_scratch_;
+  std::size_t stage_ = 0;                     // the stage in force
+  const DispatchStage* dispatch_ = nullptr;   // &stages_[stage_]
+  std::uint64_t step_alarm_ = 0;
+  std::uint64_t events_ = 0;                  // emitted in this execution
   const std::function<void()>* root_body_ = nullptr;
   std::vector<std::unique_ptr<LogicalThread>> threads_;  // reused across executions
   std::uint32_t thread_count_ = 0;
@@ -263,5 +285,9 @@ class Execution final : public ExecutionView, private FindingSink {
   int start_token_ = 0;
   int end_token_ = 0;
 };
+
+inline std::uint32_t ModelObject::bind(Execution& ex) {
+  return epoch_ == ex.epoch() ? id_ : bind_new(ex);
+}
 
 }  // namespace lockstep::internal

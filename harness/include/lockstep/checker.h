@@ -55,6 +55,9 @@ class ExecutionView {
   virtual std::string object_state(std::uint32_t object) const = 0;
   virtual SourceLocation object_declared(std::uint32_t object) const = 0;
   virtual std::uint64_t step() const = 0;
+  // Events emitted so far in this execution, the one being observed included (its
+  // 1-based number in the execution's event sequence).
+  virtual std::uint64_t event_count() const = 0;
   // Index of this execution in its search (a failing execution's traced re-run has the
   // same index).
   virtual std::uint64_t execution_index() const = 0;
@@ -91,6 +94,14 @@ class Checker {
   // runtime calls on_event for those only. Asked once per exploration. A checker that
   // only needs on_block/on_all_blocked/end_execution returns kNoEvents.
   virtual EventMask events() const { return kAllEvents; }
+  // The first step (ExecutionView::step) whose events this checker's on_event wants:
+  // events of earlier steps are not delivered, so a checker that only looks at long
+  // executions (the livelock detector, from option livelock-after on) costs nothing
+  // before. Asked at the start of every execution, before begin_execution.
+  virtual std::uint64_t events_from_step(const ExecutionView& view) const {
+    (void)view;
+    return 0;
+  }
   virtual void begin_execution(const ExecutionView& view) { (void)view; }
   virtual void on_event(const OpEvent& event, const ExecutionView& view, FindingSink& sink) {
     (void)event;

@@ -85,7 +85,8 @@ class ModelObject {
   // What the object is waiting for, in words ("held by t1", "empty"), for reports.
   virtual std::string state_text() const { return {}; }
 
-  // Per-execution id (1-based); binds the object to `ex` on first use.
+  // Per-execution id (1-based); binds the object to `ex` on first use. Inline, in
+  // runtime/execution.h: only the runtime's own files call it.
   std::uint32_t bind(Execution& ex);
 
  protected:
@@ -98,6 +99,8 @@ class ModelObject {
   virtual void reset_model() {}
 
  private:
+  [[gnu::noinline]] std::uint32_t bind_new(Execution& ex);
+
   ObjectKind kind_;
   const char* name_;
   SourceLocation declared_;
@@ -136,8 +139,12 @@ std::uint32_t choose(Execution& ex, std::uint32_t bound);
 // Reports a finding in the code under test. `fatal` ends the execution (throws to
 // unwind the calling thread); non-fatal findings let it continue.
 void report(Execution& ex, Finding finding, bool fatal);
-// Whether Shared<T> accesses to `object` are scheduling points (option shared-points).
-bool shared_access_is_point(const Execution& ex, std::uint32_t object_id);
+// A Shared<T> access by the current thread, in one call: a scheduling point first when
+// option shared-points makes the variable's accesses points, then its event (op kRead
+// or kWrite; `value` when `has_value`). Returns false while tearing down (the access
+// then does nothing).
+bool shared_access(Execution& ex, ModelObject* object, OpKind op, bool has_value,
+                   std::int64_t value, const SourceLocation& location);
 // Spurious wakeups allowed for condition waits (option spurious-wakeups).
 bool spurious_wakeups(const Execution& ex);
 

@@ -89,20 +89,12 @@ class Shared : private internal::ModelObject {
   void access(OpKind op, const T& value, const SourceLocation& location) const {
     internal::Execution* ex = internal::current_execution();
     if (ex == nullptr) return;
-    auto* self = const_cast<Shared*>(this);
-    const std::uint32_t id = self->bind(*ex);
-    if (internal::shared_access_is_point(*ex, id) &&
-        !internal::point(*ex, self, op, internal::Wait::kNever, location)) {
-      return;
-    }
-    OpEvent event;
-    event.op = op;
-    event.location = location;
     if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
-      event.has_value = true;
-      event.value = static_cast<std::int64_t>(value);
+      internal::shared_access(*ex, const_cast<Shared*>(this), op, true,
+                              static_cast<std::int64_t>(value), location);
+    } else {
+      internal::shared_access(*ex, const_cast<Shared*>(this), op, false, 0, location);
     }
-    internal::emit(*ex, event, self);  // by reference: the event is never copied
   }
 
   T value_;
