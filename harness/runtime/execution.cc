@@ -87,7 +87,7 @@ LogicalThread& Execution::new_thread() {
 void Execution::prepare_dispatch(const std::vector<Checker*>& checkers) {
   from_scratch_.clear();
   for (Checker* checker : checkers) from_scratch_.push_back(checker->events_from_step(*this));
-  if (checkers != dispatch_checkers_ || from_scratch_ != dispatch_from_) {
+  if (stages_.empty() || checkers != dispatch_checkers_ || from_scratch_ != dispatch_from_) {
     dispatch_checkers_ = checkers;
     dispatch_from_ = from_scratch_;
     std::vector<std::uint64_t> starts = from_scratch_;
