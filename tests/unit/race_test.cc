@@ -17,16 +17,14 @@ namespace {
 
 using lockstep::checkers::HappensBefore;
 
-// One step of a random trace over 3 threads (all started by thread 0), 2 locks and
-// 2 variables. Locks here are plain release/acquire objects: the engine is fed any
+// One step of a random trace over up to 9 threads (each started by thread 0), 2 locks
+// and 2 variables. Locks here are plain release/acquire objects: the engine is fed any
 // order of them, not only well-nested ones.
 struct Step {
   int thread = 0;
   int kind = 0;  // 0 read, 1 write, 2 acquire, 3 release
   int target = 0;
 };
-
-constexpr int kThreads = 3;
 
 // Brute force: happens-before as the transitive closure of program order, spawn
 // (thread 0's first step orders the others' starts), and release -> later acquire of
@@ -62,64 +60,89 @@ std::set<std::pair<int, int>> brute_force_races(const std::vector<Step>& trace) 
   return races;
 }
 
+// Feeds `trace` to `engine`, spawning each thread from thread 0 right before its first
+// step (so threads beyond the clocks' width appear while the tables hold state, and
+// the engine re-lays them out); returns, per step, whether the engine flagged it. The
+// brute-force view of the same trace, with each spawn as a release/acquire pair, goes
+// to `with_spawns`, and `index[j]` is step j's position there.
+std::vector<bool> feed(HappensBefore& engine, const std::vector<Step>& trace,
+                       std::vector<Step>& with_spawns, std::vector<int>& index) {
+  engine.reset();
+  std::set<int> started{0};
+  std::vector<bool> flagged;
+  for (const Step& step : trace) {
+    if (started.insert(step.thread).second) {
+      engine.spawn(0, static_cast<std::uint32_t>(step.thread));
+      with_spawns.push_back(Step{0, 3, 100 + step.thread});
+      with_spawns.push_back(Step{step.thread, 2, 100 + step.thread});
+    }
+    index.push_back(static_cast<int>(with_spawns.size()));
+    with_spawns.push_back(step);
+    const auto thread = static_cast<std::uint32_t>(step.thread);
+    const auto target = static_cast<std::uint32_t>(step.target);
+    bool found = false;
+    switch (step.kind) {
+      case 0: found = engine.read(thread, 10 + target).found; break;
+      case 1: found = engine.write(thread, 10 + target).found; break;
+      case 2: engine.acquire(thread, 20 + target); break;
+      case 3: engine.release(thread, 20 + target, /*accumulate=*/true); break;
+    }
+    flagged.push_back(found);
+  }
+  return flagged;
+}
+
 TEST(HappensBefore, AgreesWithBruteForceOnRandomTraces) {
-  const bool ok = rc::check("the engine flags an access iff it races with an earlier one", [] {
+  // One engine for every trace: reset() must forget everything, whatever width an
+  // earlier trace left. Up to 9 threads: the clocks widen from 4 entries to 8 and 16.
+  HappensBefore engine;
+  const bool ok = rc::check("the engine flags an access iff it races with an earlier one", [&] {
+    const auto threads = *rc::gen::inRange(2, 10);
     const auto length = *rc::gen::inRange(1, 24);
     std::vector<Step> trace;
     for (int i = 0; i < length; ++i) {
       Step step;
-      step.thread = *rc::gen::inRange(0, kThreads);
+      step.thread = *rc::gen::inRange(0, threads);
       step.kind = *rc::gen::inRange(0, 4);
       step.target = *rc::gen::inRange(0, 2);
       trace.push_back(step);
     }
-    HappensBefore engine;
-    engine.reset();
-    for (int t = 1; t < kThreads; ++t) engine.spawn(0, static_cast<std::uint32_t>(t));
-    // Brute force sees the spawns as thread 0's steps before everything.
     std::vector<Step> with_spawns;
-    for (int t = 1; t < kThreads; ++t) with_spawns.push_back(Step{0, 3, 100 + t});
-    for (int t = 1; t < kThreads; ++t) with_spawns.push_back(Step{t, 2, 100 + t});
-    const int offset = static_cast<int>(with_spawns.size());
-    with_spawns.insert(with_spawns.end(), trace.begin(), trace.end());
+    std::vector<int> index;
+    const std::vector<bool> flagged = feed(engine, trace, with_spawns, index);
     const std::set<std::pair<int, int>> races = brute_force_races(with_spawns);
+    bool flagged_any = false;
     for (int j = 0; j < length; ++j) {
-      const Step& step = trace[static_cast<std::size_t>(j)];
-      const auto thread = static_cast<std::uint32_t>(step.thread);
-      const auto target = static_cast<std::uint32_t>(step.target);
-      HappensBefore::Conflict conflict;
-      switch (step.kind) {
-        case 0: conflict = engine.read(thread, 10 + target); break;
-        case 1: conflict = engine.write(thread, 10 + target); break;
-        case 2: engine.acquire(thread, 20 + target); break;
-        case 3: engine.release(thread, 20 + target, /*accumulate=*/true); break;
-      }
-      if (step.kind > 1) continue;
       bool races_with_earlier = false;
-      for (const auto& [earlier, later] : races) races_with_earlier |= later == j + offset;
+      for (const auto& [earlier, later] : races) races_with_earlier |= later == index[static_cast<std::size_t>(j)];
       // FastTrack reports an access that races with the last write or a read since;
       // an access racing only with an older, already-superseded access can be
       // reported at that access instead. So: every flag is a real race, and every
       // trace with a race gets at least one flag.
-      if (conflict.found) RC_ASSERT(races_with_earlier);
-    }
-    bool flagged_any = false;
-    HappensBefore again;
-    again.reset();
-    for (int t = 1; t < kThreads; ++t) again.spawn(0, static_cast<std::uint32_t>(t));
-    for (const Step& step : trace) {
-      const auto thread = static_cast<std::uint32_t>(step.thread);
-      const auto target = static_cast<std::uint32_t>(step.target);
-      switch (step.kind) {
-        case 0: flagged_any |= again.read(thread, 10 + target).found; break;
-        case 1: flagged_any |= again.write(thread, 10 + target).found; break;
-        case 2: again.acquire(thread, 20 + target); break;
-        case 3: again.release(thread, 20 + target, true); break;
-      }
+      if (flagged[static_cast<std::size_t>(j)]) RC_ASSERT(races_with_earlier);
+      flagged_any |= flagged[static_cast<std::size_t>(j)];
     }
     RC_ASSERT(flagged_any == !races.empty());
   });
   EXPECT_TRUE(ok);
+}
+
+TEST(HappensBefore, AThreadBeyondTheClockWidthKeepsEveryEdgeSoFar) {
+  HappensBefore engine;
+  engine.reset();
+  engine.spawn(0, 1);
+  engine.spawn(0, 2);
+  EXPECT_FALSE(engine.write(1, 10).found);
+  engine.release(1, 20, /*accumulate=*/false);  // publishes the write of 10
+  EXPECT_FALSE(engine.read(1, 11).found);
+  EXPECT_FALSE(engine.read(2, 11).found);  // concurrent reads: a read clock
+  engine.spawn(0, 6);                      // widens every clock from 4 entries to 8
+  engine.acquire(2, 20);
+  EXPECT_FALSE(engine.write(2, 10).found) << "the lock's clock survived the widening";
+  const HappensBefore::Conflict conflict = engine.write(6, 11);
+  EXPECT_TRUE(conflict.found) << "the read clock survived the widening";
+  EXPECT_FALSE(conflict.was_write);
+  EXPECT_TRUE(engine.read(6, 10).found) << "t6 never synchronised with t2's write";
 }
 
 TEST(HappensBefore, ARelaxedFlagDoesNotPublishButReleaseAcquireDoes) {
