@@ -11,6 +11,7 @@ constexpr std::uint64_t bit(std::uint32_t thread) { return std::uint64_t{1} << t
 void FairScheduler::reset(bool on) {
   on_ = on;
   yielded_ = false;
+  ran_yielded_ = false;
   constrained_ = false;
   picks_ = 0;
   priority_.clear();

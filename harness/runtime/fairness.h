@@ -64,9 +64,12 @@ class FairScheduler {
   // `pending[i].blocked` is already current for every thread.
   void after_step(std::uint32_t ran, std::span<const PendingInfo> pending) {
     if (!on_) return;
+    ran_yielded_ = yielded_;
     last_run_[ran] = ++picks_;
     if (yielded_ || constrained_) [[unlikely]] update(ran, pending);
   }
+  // Whether the thread passed to the last after_step yielded in the step it took.
+  bool ran_yielded() const { return ran_yielded_; }
   // Whether some thread has lower priority than another (filter() may remove some).
   bool constrained() const { return constrained_; }
   // Removes from runnable[0, count) every thread with a higher-priority thread in it;
@@ -85,6 +88,7 @@ class FairScheduler {
 
   bool on_ = false;
   bool yielded_ = false;      // the running thread yielded since the last decision
+  bool ran_yielded_ = false;  // yielded_ as the last after_step saw it
   bool constrained_ = false;  // some priority_ entry is non-zero
   std::uint64_t picks_ = 0;   // scheduling decisions so far
   // Per thread, indexed by id.

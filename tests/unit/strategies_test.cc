@@ -1,5 +1,6 @@
 // Search strategies: PCT's guarantees that do not depend on luck (at most d-1 priority
-// changes per execution, deterministic per seed, k learned from earlier executions),
+// changes per execution, deterministic per seed, k learned from earlier executions,
+// yielders go last, random once fair scheduling is enforced),
 // the portfolio's rotation, and every catalog bug found and replayed under each.
 #include <gtest/gtest.h>
 
@@ -105,6 +106,40 @@ TEST(Pct, NewThreadsGetPrioritiesWhenTheyAppear) {
   }
   EXPECT_GT(newcomer_first, 10u);
   EXPECT_LT(newcomer_first, 90u);
+}
+
+TEST(Pct, AThreadThatYieldsGoesBelowEveryOther) {
+  // Depth 1: a fixed priority order, so without yields one thread runs throughout.
+  std::vector<PendingInfo> pending(3);
+  const std::vector<std::uint32_t> runnable{0, 1, 2};
+  for (std::uint64_t e = 0; e < 50; ++e) {
+    Pct pct(9, 1);
+    ASSERT_TRUE(pct.begin_execution(e));
+    const std::uint32_t first = pct.pick(runnable, 0, PickContext{e, 0, pending});
+    EXPECT_EQ(pct.pick(runnable, first, PickContext{e, 1, pending}), first);
+    // Each yielder drops to the bottom: the three take turns, in a fixed order.
+    PickContext yielded{e, 2, pending, /*yielded=*/true};
+    const std::uint32_t second = pct.pick(runnable, first, yielded);
+    EXPECT_NE(second, first);
+    const std::uint32_t third = pct.pick(runnable, second, yielded);
+    EXPECT_NE(third, first);
+    EXPECT_NE(third, second);
+    EXPECT_EQ(pct.pick(runnable, third, yielded), first);
+    // Without a yield the order stays.
+    EXPECT_EQ(pct.pick(runnable, first, PickContext{e, 3, pending}), first);
+  }
+}
+
+TEST(Pct, PicksAtRandomOnceFairSchedulingIsEnforced) {
+  std::vector<PendingInfo> pending(3);
+  const std::vector<std::uint32_t> runnable{0, 1, 2};
+  Pct pct(4, 3);
+  ASSERT_TRUE(pct.begin_execution(0));
+  std::set<std::uint32_t> picked;
+  for (std::uint64_t step = 0; step < 60; ++step) {
+    picked.insert(pct.pick(runnable, 0, PickContext{0, step, pending, false, /*fair_enforced=*/true}));
+  }
+  EXPECT_EQ(picked, (std::set<std::uint32_t>{0, 1, 2}));
 }
 
 TEST(Pct, DepthZeroIsAnOptionError) {
