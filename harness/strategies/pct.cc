@@ -15,7 +15,7 @@ namespace lockstep::internal {
 
 namespace {
 // Priority bands, highest first: initial priorities [2^63, 2^64); threads lowered at a
-// change point 2^62 + [2, d]; threads that yielded below 2^62, the latest lowest.
+// change point 2^62 + [2, d]; spinning threads below 2^62, the latest lowest.
 constexpr std::uint64_t kInitialPriorityBit = std::uint64_t{1} << 63;
 constexpr std::uint64_t kChangePointBase = std::uint64_t{1} << 62;
 }  // namespace
@@ -26,6 +26,7 @@ bool Pct::begin_execution(std::uint64_t execution) {
   changes_.clear();
   next_change_ = 0;
   yield_priority_ = kChangePointBase;
+  spin_yields_ = 0;
   const std::uint64_t k =
       horizon_ == Horizon::kSampled && depth_ > 1 ? draw_horizon(rng_, max_steps_) : steps_;
   // d-1 change points, uniform over [1, k]; change point j lowers to 2^62 + d - j
@@ -50,8 +51,18 @@ std::uint32_t Pct::pick(std::span<const std::uint32_t> runnable, std::uint32_t c
                         const PickContext& context) {
   if (context.fair_enforced) return runnable[rng_.below(static_cast<std::uint32_t>(runnable.size()))];
   if (priority_.size() < context.pending.size()) add_new_threads(context.pending.size());
-  // A yield is the thread saying it cannot progress: it goes below every other thread.
-  if (context.yielded) priority_[current] = --yield_priority_;
+  // The kSpinYields-th yield in a row without a switch: a spin, which goes below every
+  // other thread.
+  if (context.yielded) {
+    if (current != spinner_) {
+      spinner_ = current;
+      spin_yields_ = 0;
+    }
+    if (++spin_yields_ == kSpinYields) {
+      priority_[current] = --yield_priority_;
+      spin_yields_ = 0;
+    }
+  }
   auto highest = [&] {
     std::uint32_t best = runnable[0];
     for (std::uint32_t id : runnable) {
@@ -64,7 +75,9 @@ std::uint32_t Pct::pick(std::span<const std::uint32_t> runnable, std::uint32_t c
     priority_[highest()] = changes_[next_change_].priority;
     ++next_change_;
   }
-  return highest();
+  const std::uint32_t next = highest();
+  if (next != current) spin_yields_ = 0;  // another thread runs: the run is over
+  return next;
 }
 
 std::uint32_t Pct::random(std::uint32_t bound, const PickContext&) { return rng_.below(bound); }

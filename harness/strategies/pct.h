@@ -28,13 +28,16 @@ namespace lockstep::internal {
 // Fairness (PCT alone starves a low-priority thread that a high-priority one spins on,
 // and a correct busy-wait then ends in the step bound or, its invisible progress aside,
 // in a livelock report; the paper assumes programs that terminate under every
-// schedule). Two adaptations, both inert in a program that never yields:
-//  - a thread that yields (PickContext::yielded: this_thread::yield(), a failed
-//    try-lock, a timeout, a spurious wakeup, a re-read of an unchanged value) drops
-//    below every other thread, lowered or not, the latest yielder lowest: a spinner
-//    lets the thread it waits for run, as the yield asks. This is not one of the d-1
-//    change points, and a bug needing a spinner to keep running past a yield that had
-//    no effect needs nothing the spin did not already show;
+// schedule). Two adaptations, with fair=true (PickContext's fields are false otherwise):
+//  - a thread that yields kSpinYields times in a row (PickContext::yielded:
+//    this_thread::yield(), a failed try-lock, a timeout, a spurious wakeup, a re-read
+//    of an unchanged value; in a row: no other thread picked in between) is spinning,
+//    and drops below every other thread, lowered or not, the latest spinner lowest: it
+//    lets the thread it waits for run. This is not one of the d-1 change points. Fewer
+//    yields are run through as plain PCT would (a yield between two critical sections
+//    is a bug window, not a spin); only a bug that needs a thread to pass kSpinYields
+//    yields while another runnable thread waits, without a change point, is out of
+//    reach, and random finds such schedules;
 //  - from the step fair scheduling is enforced on (PickContext::fair_enforced, option
 //    livelock-after) picks are uniform, as in the prioritization-then-random scheduler
 //    Deligiannis et al. use to check liveness ("Uncovering Bugs in Distributed Storage
@@ -48,6 +51,8 @@ namespace lockstep::internal {
 class Pct final : public Strategy {
  public:
   static constexpr std::uint64_t kInitialSteps = 64;
+  // Yields in a row after which a thread counts as spinning (see above).
+  static constexpr std::uint32_t kSpinYields = 8;
   enum class Horizon : std::uint8_t { kLearned, kSampled };
 
   // `max_steps` bounds the sampled horizon (option max-steps); unused when learned.
@@ -68,7 +73,7 @@ class Pct final : public Strategy {
  private:
   struct ChangePoint {
     std::uint64_t step;
-    std::uint64_t priority;  // below every initial priority, above every yielder's
+    std::uint64_t priority;  // below every initial priority, above every spinner's
   };
   void add_new_threads(std::size_t count);
 
@@ -82,7 +87,9 @@ class Pct final : public Strategy {
   std::vector<std::uint64_t> priority_;  // by thread id; initial ones are >= 2^63
   std::vector<ChangePoint> changes_;     // sorted by step
   std::size_t next_change_ = 0;
-  std::uint64_t yield_priority_ = 0;  // the last priority a yield gave; counts down
+  std::uint64_t yield_priority_ = 0;  // the last priority a spinner got; counts down
+  std::uint32_t spinner_ = 0;         // the thread whose yields in a row are counted
+  std::uint32_t spin_yields_ = 0;     // and how many
 };
 
 }  // namespace lockstep::internal

@@ -14,7 +14,9 @@ Portfolio::Portfolio(std::vector<Member> members) : members_(std::move(members))
 }
 
 std::vector<Portfolio::Member> Portfolio::default_members(const Options& options) {
-  // Member m draws from its own seed, so two PCT members never mirror each other.
+  // The random member is strategy random with the same seed, so execution 0 of the
+  // portfolio is execution 0 of random; every other member m draws from its own seed,
+  // so no two members mirror each other.
   auto seed_of = [&](std::uint64_t member) { return execution_seed(options.seed, ~member); };
   const std::uint64_t max_steps = options.max_steps;
   auto pct = [&](std::uint64_t member, std::uint32_t depth) {
@@ -22,7 +24,7 @@ std::vector<Portfolio::Member> Portfolio::default_members(const Options& options
                   std::make_unique<Pct>(seed_of(member), depth, Pct::Horizon::kSampled, max_steps)};
   };
   std::vector<Member> members;
-  members.push_back({"random", std::make_unique<RandomWalk>(seed_of(0))});
+  members.push_back({"random", std::make_unique<RandomWalk>(options.seed)});
   members.push_back(pct(1, 1));
   members.push_back(pct(2, 2));
   const auto depth = static_cast<std::uint32_t>(options.pct_depth);

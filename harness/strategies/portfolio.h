@@ -17,8 +17,9 @@ namespace lockstep::internal {
 //   pct(depth=d)      the option pct-depth, when it is above 2;
 //   bounded-random    random schedules with at most option `bound` preemptions
 //                     (strategies/bounded_random.h);
-// each with its own seed derived from the option seed, so two members never mirror
-// each other.
+// The random member uses the option seed as strategy random does, so the portfolio's
+// first execution is random's first execution; the others have their own seeds derived
+// from it, so no two members mirror each other.
 //
 // The split is a function of the execution index alone: execution i belongs to member
 // i mod m and is that member's execution i / m. So with m members the budget is split

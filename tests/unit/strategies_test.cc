@@ -1,6 +1,6 @@
 // Search strategies: PCT's guarantees that do not depend on luck (at most d-1 priority
 // changes per execution, deterministic per seed, k learned from earlier executions,
-// yielders go last, random once fair scheduling is enforced), bounded-random's bound,
+// spinners go last, random once fair scheduling is enforced), bounded-random's bound,
 // the portfolio's split by execution index (and that it is indexed), and every catalog
 // bug found and replayed under each.
 #include <gtest/gtest.h>
@@ -111,24 +111,31 @@ TEST(Pct, NewThreadsGetPrioritiesWhenTheyAppear) {
   EXPECT_LT(newcomer_first, 90u);
 }
 
-TEST(Pct, AThreadThatYieldsGoesBelowEveryOther) {
-  // Depth 1: a fixed priority order, so without yields one thread runs throughout.
+TEST(Pct, AThreadThatKeepsYieldingGoesBelowEveryOther) {
+  // Depth 1: a fixed priority order, so without spins one thread runs throughout.
   std::vector<PendingInfo> pending(3);
   const std::vector<std::uint32_t> runnable{0, 1, 2};
+  const PickContext yielded{0, 2, pending, /*yielded=*/true};
   for (std::uint64_t e = 0; e < 50; ++e) {
     Pct pct(9, 1);
     ASSERT_TRUE(pct.begin_execution(e));
     const std::uint32_t first = pct.pick(runnable, 0, PickContext{e, 0, pending});
     EXPECT_EQ(pct.pick(runnable, first, PickContext{e, 1, pending}), first);
-    // Each yielder drops to the bottom: the three take turns, in a fixed order.
-    PickContext yielded{e, 2, pending, /*yielded=*/true};
+    // Fewer than kSpinYields yields in a row are run through, as plain PCT would.
+    for (std::uint32_t y = 1; y < Pct::kSpinYields; ++y) {
+      ASSERT_EQ(pct.pick(runnable, first, yielded), first) << "yield " << y;
+    }
+    // The kSpinYields-th drops the spinner to the bottom; the next spinner goes below
+    // it, so the three take turns.
     const std::uint32_t second = pct.pick(runnable, first, yielded);
     EXPECT_NE(second, first);
+    for (std::uint32_t y = 1; y < Pct::kSpinYields; ++y) ASSERT_EQ(pct.pick(runnable, second, yielded), second);
     const std::uint32_t third = pct.pick(runnable, second, yielded);
     EXPECT_NE(third, first);
     EXPECT_NE(third, second);
+    for (std::uint32_t y = 1; y < Pct::kSpinYields; ++y) ASSERT_EQ(pct.pick(runnable, third, yielded), third);
     EXPECT_EQ(pct.pick(runnable, third, yielded), first);
-    // Without a yield the order stays.
+    // Without yields the order stays.
     EXPECT_EQ(pct.pick(runnable, first, PickContext{e, 3, pending}), first);
   }
 }
@@ -279,12 +286,6 @@ class EveryStrategy : public ::testing::TestWithParam<const char*> {};
 TEST_P(EveryStrategy, FindsEveryCatalogBugAndItsTokenReplays) {
   for (const lockstep::ScenarioInfo& scenario : lockstep::scenarios()) {
     if (scenario.expected.pass()) continue;
-    // PCT runs the highest-priority thread until it blocks, yields or not: a livelock
-    // that needs two threads to alternate step by step (polite_livelock) is outside
-    // what it explores; random and portfolio find it.
-    if (std::string(GetParam()) == "pct" && scenario.expected.includes(lockstep::FindingKind::kLivelock)) {
-      continue;
-    }
     lockstep::Options options;
     options.apply(scenario.options);
     options.strategy = GetParam();
