@@ -301,7 +301,7 @@ void Execution::notify_step(std::uint32_t next) {
 
 std::uint32_t Execution::ask_strategy(std::span<const std::uint32_t> runnable) {
   const PickContext context{config_->index, step_, pending_, fair_.ran_yielded(),
-                            fair_.on() && step_ >= config_->fair_from};
+                            fair_.ran_polled(), fair_.on() && step_ >= config_->fair_from};
   std::uint32_t picked = 0;
   try {
     picked = config_->strategy->pick(runnable, current_, context);

@@ -8,8 +8,9 @@
 // draws k per execution, from the execution's own generator: a power of two, uniform
 // over the L = log2(max-steps) - 3 exponents from 16 up to the first power at or
 // above max-steps (12 for the default 20000). A step s of an execution is then the
-// chosen step of one event with probability about 2/(L·s) instead of 1/k: a factor
-// L/2 less for events near the end of the execution, more for events early in it.
+// chosen step of one event with probability between 1/(L·s) and 2/(L·s) instead of
+// 1/k: up to L times less for events near the end of the execution, more for events
+// early in a long one.
 #pragma once
 
 #include <bit>

@@ -26,7 +26,7 @@ bool Pct::begin_execution(std::uint64_t execution) {
   changes_.clear();
   next_change_ = 0;
   yield_priority_ = kChangePointBase;
-  spin_yields_ = 0;
+  spin_polls_ = 0;
   const std::uint64_t k =
       horizon_ == Horizon::kSampled && depth_ > 1 ? draw_horizon(rng_, max_steps_) : steps_;
   // d-1 change points, uniform over [1, k]; change point j lowers to 2^62 + d - j
@@ -51,16 +51,16 @@ std::uint32_t Pct::pick(std::span<const std::uint32_t> runnable, std::uint32_t c
                         const PickContext& context) {
   if (context.fair_enforced) return runnable[rng_.below(static_cast<std::uint32_t>(runnable.size()))];
   if (priority_.size() < context.pending.size()) add_new_threads(context.pending.size());
-  // The kSpinYields-th yield in a row without a switch: a spin, which goes below every
+  // The kSpinPolls-th poll in a row without a switch: a spin, which goes below every
   // other thread.
-  if (context.yielded) {
+  if (context.polled) {
     if (current != spinner_) {
       spinner_ = current;
-      spin_yields_ = 0;
+      spin_polls_ = 0;
     }
-    if (++spin_yields_ == kSpinYields) {
+    if (++spin_polls_ == kSpinPolls) {
       priority_[current] = --yield_priority_;
-      spin_yields_ = 0;
+      spin_polls_ = 0;
     }
   }
   auto highest = [&] {
@@ -76,7 +76,7 @@ std::uint32_t Pct::pick(std::span<const std::uint32_t> runnable, std::uint32_t c
     ++next_change_;
   }
   const std::uint32_t next = highest();
-  if (next != current) spin_yields_ = 0;  // another thread runs: the run is over
+  if (next != current) spin_polls_ = 0;  // another thread runs: the run is over
   return next;
 }
 

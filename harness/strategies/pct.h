@@ -22,22 +22,24 @@ namespace lockstep::internal {
 //    replay exactly.
 //  - kSampled (the portfolio's members): drawn per execution by draw_horizon
 //    (strategies/horizon.h), so execution i depends on (seed, i) alone and the strategy
-//    is indexed; the price is a factor of about L/2 (L = 12 for the default max-steps)
+//    is indexed; the price is a factor of up to L (L = 12 for the default max-steps)
 //    on the probability of a change point near the end of an execution.
 //
 // Fairness (PCT alone starves a low-priority thread that a high-priority one spins on,
 // and a correct busy-wait then ends in the step bound or, its invisible progress aside,
 // in a livelock report; the paper assumes programs that terminate under every
 // schedule). Two adaptations, with fair=true (PickContext's fields are false otherwise):
-//  - a thread that yields kSpinYields times in a row (PickContext::yielded:
-//    this_thread::yield(), a failed try-lock, a timeout, a spurious wakeup, a re-read
-//    of an unchanged value; in a row: no other thread picked in between) is spinning,
-//    and drops below every other thread, lowered or not, the latest spinner lowest: it
-//    lets the thread it waits for run. This is not one of the d-1 change points. Fewer
-//    yields are run through as plain PCT would (a yield between two critical sections
-//    is a bug window, not a spin); only a bug that needs a thread to pass kSpinYields
-//    yields while another runnable thread waits, without a change point, is out of
-//    reach, and random finds such schedules;
+//  - a thread that polls without effect kSpinPolls times in a row is spinning
+//    (PickContext::polled: a failed try-lock, a timeout, a spurious wakeup, a re-read
+//    of an unchanged value; in a row: no other thread picked in between) and drops
+//    below every other thread, lowered or not, the latest spinner lowest: it lets the
+//    thread it waits for run. This is not one of the d-1 change points. Fewer polls
+//    are run through as plain PCT would, and so is this_thread::yield(), which waits
+//    for nobody: a stretch of yields is a bug window (single_step_inversion's t2 yields
+//    60 times before it takes its locks; PCT finds that deadlock when t1, lowered at a
+//    change point, waits through them). Only a bug that needs a thread to poll
+//    kSpinPolls times in vain while another runnable thread waits, without a change
+//    point, is out of reach; random finds such schedules;
 //  - from the step fair scheduling is enforced on (PickContext::fair_enforced, option
 //    livelock-after) picks are uniform, as in the prioritization-then-random scheduler
 //    Deligiannis et al. use to check liveness ("Uncovering Bugs in Distributed Storage
@@ -51,8 +53,8 @@ namespace lockstep::internal {
 class Pct final : public Strategy {
  public:
   static constexpr std::uint64_t kInitialSteps = 64;
-  // Yields in a row after which a thread counts as spinning (see above).
-  static constexpr std::uint32_t kSpinYields = 8;
+  // Polls in a row after which a thread counts as spinning (see above).
+  static constexpr std::uint32_t kSpinPolls = 8;
   enum class Horizon : std::uint8_t { kLearned, kSampled };
 
   // `max_steps` bounds the sampled horizon (option max-steps); unused when learned.
@@ -88,8 +90,8 @@ class Pct final : public Strategy {
   std::vector<ChangePoint> changes_;     // sorted by step
   std::size_t next_change_ = 0;
   std::uint64_t yield_priority_ = 0;  // the last priority a spinner got; counts down
-  std::uint32_t spinner_ = 0;         // the thread whose yields in a row are counted
-  std::uint32_t spin_yields_ = 0;     // and how many
+  std::uint32_t spinner_ = 0;         // the thread whose polls in a row are counted
+  std::uint32_t spin_polls_ = 0;      // and how many
 };
 
 }  // namespace lockstep::internal

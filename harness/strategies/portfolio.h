@@ -31,9 +31,8 @@ namespace lockstep::internal {
 // (strategies/horizon.h), and the bounded member samples schedules within the bound
 // instead of enumerating them in order. Enumeration would cover every schedule within
 // the bound and could end the search with a verification result, but a tree walked in
-// order cannot be split between workers, and within a budget of a thousand executions
-// split five ways it seldom finished anyway; strategy=preemption-bound remains for
-// that.
+// order cannot be split between lanes, workers or shards (its execution i depends on
+// every execution before it); strategy=preemption-bound remains for that.
 //
 // Each member sees every question of the executions it runs and only those.
 // Cost: one extra virtual call per question.

@@ -111,31 +111,33 @@ TEST(Pct, NewThreadsGetPrioritiesWhenTheyAppear) {
   EXPECT_LT(newcomer_first, 90u);
 }
 
-TEST(Pct, AThreadThatKeepsYieldingGoesBelowEveryOther) {
+TEST(Pct, AThreadThatKeepsPollingInVainGoesBelowEveryOther) {
   // Depth 1: a fixed priority order, so without spins one thread runs throughout.
   std::vector<PendingInfo> pending(3);
   const std::vector<std::uint32_t> runnable{0, 1, 2};
-  const PickContext yielded{0, 2, pending, /*yielded=*/true};
+  const PickContext polled{0, 2, pending, /*yielded=*/true, /*polled=*/true};
+  const PickContext yielded{0, 2, pending, /*yielded=*/true, /*polled=*/false};
   for (std::uint64_t e = 0; e < 50; ++e) {
     Pct pct(9, 1);
     ASSERT_TRUE(pct.begin_execution(e));
     const std::uint32_t first = pct.pick(runnable, 0, PickContext{e, 0, pending});
-    EXPECT_EQ(pct.pick(runnable, first, PickContext{e, 1, pending}), first);
-    // Fewer than kSpinYields yields in a row are run through, as plain PCT would.
-    for (std::uint32_t y = 1; y < Pct::kSpinYields; ++y) {
-      ASSERT_EQ(pct.pick(runnable, first, yielded), first) << "yield " << y;
+    // this_thread::yield() waits for nobody: any number of them are run through.
+    for (int y = 0; y < 100; ++y) ASSERT_EQ(pct.pick(runnable, first, yielded), first);
+    // Fewer than kSpinPolls polls in a row are run through too, as plain PCT would.
+    for (std::uint32_t y = 1; y < Pct::kSpinPolls; ++y) {
+      ASSERT_EQ(pct.pick(runnable, first, polled), first) << "poll " << y;
     }
-    // The kSpinYields-th drops the spinner to the bottom; the next spinner goes below
+    // The kSpinPolls-th drops the spinner to the bottom; the next spinner goes below
     // it, so the three take turns.
-    const std::uint32_t second = pct.pick(runnable, first, yielded);
+    const std::uint32_t second = pct.pick(runnable, first, polled);
     EXPECT_NE(second, first);
-    for (std::uint32_t y = 1; y < Pct::kSpinYields; ++y) ASSERT_EQ(pct.pick(runnable, second, yielded), second);
-    const std::uint32_t third = pct.pick(runnable, second, yielded);
+    for (std::uint32_t y = 1; y < Pct::kSpinPolls; ++y) ASSERT_EQ(pct.pick(runnable, second, polled), second);
+    const std::uint32_t third = pct.pick(runnable, second, polled);
     EXPECT_NE(third, first);
     EXPECT_NE(third, second);
-    for (std::uint32_t y = 1; y < Pct::kSpinYields; ++y) ASSERT_EQ(pct.pick(runnable, third, yielded), third);
-    EXPECT_EQ(pct.pick(runnable, third, yielded), first);
-    // Without yields the order stays.
+    for (std::uint32_t y = 1; y < Pct::kSpinPolls; ++y) ASSERT_EQ(pct.pick(runnable, third, polled), third);
+    EXPECT_EQ(pct.pick(runnable, third, polled), first);
+    // Without polls the order stays.
     EXPECT_EQ(pct.pick(runnable, first, PickContext{e, 3, pending}), first);
   }
 }
@@ -147,7 +149,7 @@ TEST(Pct, PicksAtRandomOnceFairSchedulingIsEnforced) {
   ASSERT_TRUE(pct.begin_execution(0));
   std::set<std::uint32_t> picked;
   for (std::uint64_t step = 0; step < 60; ++step) {
-    picked.insert(pct.pick(runnable, 0, PickContext{0, step, pending, false, /*fair_enforced=*/true}));
+    picked.insert(pct.pick(runnable, 0, PickContext{0, step, pending, false, false, /*fair_enforced=*/true}));
   }
   EXPECT_EQ(picked, (std::set<std::uint32_t>{0, 1, 2}));
 }
