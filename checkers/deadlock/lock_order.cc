@@ -239,6 +239,15 @@ std::vector<LockOrder::Cycle> LockOrder::candidates() const {
   return out;
 }
 
+std::string LockOrder::cycle_key(const Cycle& cycle) const {
+  std::vector<std::string> locks;
+  for (std::uint32_t e : cycle.edges) locks.push_back(sites_[edges_[e].from].label);
+  std::rotate(locks.begin(), std::min_element(locks.begin(), locks.end()), locks.end());
+  std::string key;
+  for (const std::string& lock : locks) key += lock + '\n';
+  return key;
+}
+
 Finding LockOrder::finding(const Cycle& cycle, Severity severity) const {
   Finding finding;
   finding.kind = FindingKind::kPotentialDeadlock;

@@ -67,6 +67,9 @@ class LockOrder final : public Checker {
   const std::vector<Edge>& edges() const { return edges_; }
   // "a", or "Mutex declared at bank.cc:12" for an unnamed lock.
   const std::string& label(std::uint32_t lock_class) const { return sites_[lock_class].label; }
+  // The cycle's locks by label, rotated to start at the least: the same text for every
+  // lane that saw the cycle, whichever of its edges that lane saw first.
+  std::string cycle_key(const Cycle& cycle) const;
   // The potential-deadlock finding of `cycle`: message, every acquisition's location,
   // the cycle as text (details) and as a Graphviz digraph (dot).
   Finding finding(const Cycle& cycle, Severity severity) const;

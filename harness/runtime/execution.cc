@@ -313,6 +313,7 @@ std::uint32_t Execution::pick_next() {
   // Fairness holds back yielding threads only once the execution is long (livelock-after
   // points): shorter schedules that starve a thread for a while are real schedules
   // (a bug window behind many yields), and livelock reports start there anyway.
+  // (The strategy learns from PickContext::fair_enforced that the filter applies.)
   if (count > 1 && step_ >= config_->fair_from && fair_.constrained()) [[unlikely]] {
     count = fair_.filter(runnable, count);
   }
@@ -329,7 +330,8 @@ void Execution::notify_step(std::uint32_t next) {
 }
 
 std::uint32_t Execution::ask_strategy(std::span<const std::uint32_t> runnable) {
-  const PickContext context{config_->index, step_, pending_};
+  const PickContext context{config_->index, step_, pending_, fair_.ran_yielded(),
+                            fair_.ran_polled(), fair_.on() && step_ >= config_->fair_from};
   std::uint32_t picked = 0;
   try {
     picked = config_->strategy->pick(runnable, current_, context);

@@ -11,6 +11,9 @@ constexpr std::uint64_t bit(std::uint32_t thread) { return std::uint64_t{1} << t
 void FairScheduler::reset(bool on) {
   on_ = on;
   yielded_ = false;
+  ran_yielded_ = false;
+  polled_ = false;
+  ran_polled_ = false;
   constrained_ = false;
   picks_ = 0;
   priority_.clear();
@@ -40,6 +43,7 @@ void FairScheduler::observe_read(const OpEvent& event) {
   if (now.object != 0 && last.object == now.object && last.line == now.line &&
       last.file == now.file && last.value == now.value) {
     yielded_ = true;  // polled the same value at the same place: no effect
+    polled_ = true;
   }
   last = now;
 }

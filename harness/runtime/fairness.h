@@ -47,6 +47,7 @@ class FairScheduler {
     if (!on_) return;
     if (event.result != OpResult::kOk || event.op == OpKind::kYield) {
       yielded_ = true;
+      polled_ = polled_ || event.op != OpKind::kYield;
     } else if ((event.op == OpKind::kLoad || event.op == OpKind::kRead) && event.has_value) {
       observe_read(event);
     }
@@ -64,9 +65,18 @@ class FairScheduler {
   // `pending[i].blocked` is already current for every thread.
   void after_step(std::uint32_t ran, std::span<const PendingInfo> pending) {
     if (!on_) return;
+    ran_yielded_ = yielded_;
+    ran_polled_ = polled_;
+    polled_ = false;
     last_run_[ran] = ++picks_;
     if (yielded_ || constrained_) [[unlikely]] update(ran, pending);
   }
+  // Whether the thread passed to the last after_step yielded in the step it took; and
+  // whether that yield was a poll without effect (anything but this_thread::yield():
+  // a failed try-lock, a timeout, a spurious wakeup, an unchanged re-read), the sign
+  // of a thread waiting for another.
+  bool ran_yielded() const { return ran_yielded_; }
+  bool ran_polled() const { return ran_polled_; }
   // Whether some thread has lower priority than another (filter() may remove some).
   bool constrained() const { return constrained_; }
   // Removes from runnable[0, count) every thread with a higher-priority thread in it;
@@ -85,6 +95,9 @@ class FairScheduler {
 
   bool on_ = false;
   bool yielded_ = false;      // the running thread yielded since the last decision
+  bool ran_yielded_ = false;  // yielded_ as the last after_step saw it
+  bool polled_ = false;       // the running thread polled since the last decision
+  bool ran_polled_ = false;   // polled_ as the last after_step saw it
   bool constrained_ = false;  // some priority_ entry is non-zero
   std::uint64_t picks_ = 0;   // scheduling decisions so far
   // Per thread, indexed by id.

@@ -379,8 +379,9 @@ PotentialDeadlocks check_potential_deadlocks(const SearchRequest& request, Execu
   order->capture_stacks(true);
   std::vector<bool> fresh(cycles.size());
   for (std::size_t k = 0; k < cycles.size(); ++k) {
-    // Lanes see the same cycles: each is steered into and reported once per search.
-    fresh[k] = tried.insert(order->finding(cycles[k], Severity::kWarning).message).second;
+    // Lanes see the same cycles, maybe from another edge (a lane whose executions
+    // take b -> a first): each is steered into and reported once per search.
+    fresh[k] = tried.insert(order->cycle_key(cycles[k])).second;
   }
   for (std::size_t k = 0; k < cycles.size(); ++k) {
     if (!fresh[k]) continue;

@@ -127,8 +127,17 @@ std::vector<std::string> record(const Options& options, Result* out = nullptr) {
   return recorded;
 }
 
-TEST(Shards, TogetherRunExactlyTheUnshardedExecutions) {
-  const std::vector<std::string> whole = record(with("seed=11 executions=300"));
+// Both indexed strategies: random, and the portfolio, whose members (random, PCT with
+// a sampled horizon, bounded-random) each depend on (seed, index) alone.
+class IndexedStrategy : public ::testing::TestWithParam<const char*> {
+ protected:
+  Options with_strategy(const std::string& text) const {
+    return with((text + " strategy=" + GetParam()).c_str());
+  }
+};
+
+TEST_P(IndexedStrategy, ShardsTogetherRunExactlyTheUnshardedExecutions) {
+  const std::vector<std::string> whole = record(with_strategy("seed=11 executions=300"));
   ASSERT_EQ(whole.size(), 300u);
   ASSERT_GT(std::set<std::string>(whole.begin(), whole.end()).size(), 50u)
       << "the scenario must have many interleavings for the comparison to mean anything";
@@ -137,7 +146,7 @@ TEST(Shards, TogetherRunExactlyTheUnshardedExecutions) {
     for (int i = 0; i < n; ++i) {
       Result result;
       const std::string shard = "shard=" + std::to_string(i) + "/" + std::to_string(n);
-      const std::vector<std::string> part = record(with(("seed=11 executions=300 " + shard).c_str()), &result);
+      const std::vector<std::string> part = record(with_strategy("seed=11 executions=300 " + shard), &result);
       EXPECT_EQ(result.report().stats.executions, part.size());
       EXPECT_EQ(part.size(), lockstep::internal::shard_executions(Shard{std::uint64_t(i), std::uint64_t(n)}, 300));
       united.insert(united.end(), part.begin(), part.end());
@@ -147,19 +156,28 @@ TEST(Shards, TogetherRunExactlyTheUnshardedExecutions) {
   }
 }
 
-TEST(Shards, DifferentShardsRunDifferentExecutions) {
-  EXPECT_NE(record(with("seed=11 executions=100 shard=0/2")),
-            record(with("seed=11 executions=100 shard=1/2")));
+TEST_P(IndexedStrategy, DifferentShardsRunDifferentExecutions) {
+  EXPECT_NE(record(with_strategy("seed=11 executions=100 shard=0/2")),
+            record(with_strategy("seed=11 executions=100 shard=1/2")));
 }
 
-TEST(Workers, RunTheSameExecutionsAsOneWorker) {
-  const std::vector<std::string> one = record(with("seed=5 executions=500"));
+TEST_P(IndexedStrategy, WorkersRunTheSameExecutionsAsOneWorker) {
+  const std::vector<std::string> one = record(with_strategy("seed=5 executions=500"));
   for (const char* workers : {"workers=2", "workers=3", "workers=16"}) {
-    EXPECT_EQ(record(with((std::string("seed=5 executions=500 ") + workers).c_str())), one) << workers;
+    EXPECT_EQ(record(with_strategy(std::string("seed=5 executions=500 ") + workers)), one) << workers;
   }
   // Workers within a shard: still exactly the shard's executions.
-  EXPECT_EQ(record(with("seed=5 executions=500 shard=1/3 workers=2")),
-            record(with("seed=5 executions=500 shard=1/3")));
+  EXPECT_EQ(record(with_strategy("seed=5 executions=500 shard=1/3 workers=2")),
+            record(with_strategy("seed=5 executions=500 shard=1/3")));
+}
+
+INSTANTIATE_TEST_SUITE_P(Strategies, IndexedStrategy, ::testing::Values("random", "portfolio"));
+
+TEST(Workers, AStrategyThatIsNotIndexedRunsOnOneWorker) {
+  const Result result = lockstep::explore_exactly([] {}, with("strategy=pct workers=2"), "w");
+  EXPECT_EQ(result.verdict(), Verdict::kError);
+  EXPECT_NE(result.error().find("strategy pct explores its executions in order"), std::string::npos)
+      << result.error();
 }
 
 // --- reports ----------------------------------------------------------------------------
@@ -189,7 +207,7 @@ void rare_lost_update() {
 }
 
 TEST(Workers, TheReportedFailureIsTheSmallestFailingExecution) {
-  const Options base = with("seed=3 executions=2000 shared-points=all");
+  const Options base = with("seed=2 executions=2000 shared-points=all");
   const Result one = lockstep::explore_exactly(&rare_lost_update, base, "rare");
   ASSERT_EQ(one.verdict(), Verdict::kFailed) << one;
   const std::uint64_t first = one.report().failing_execution;
@@ -212,7 +230,7 @@ TEST(Workers, TheReportedFailureIsTheSmallestFailingExecution) {
 }
 
 TEST(Workers, WithoutStopOnFindingCountEveryFailure) {
-  const Options base = with("seed=3 executions=1500 shared-points=all stop-on-finding=false");
+  const Options base = with("seed=4 executions=1500 shared-points=all stop-on-finding=false");
   const Result one = lockstep::explore_exactly(&rare_lost_update, base, "rare");
   ASSERT_EQ(one.verdict(), Verdict::kFailed);
   EXPECT_EQ(one.report().stats.executions, 1500u);
@@ -249,7 +267,7 @@ TEST(Workers, CatalogReportsDoNotDependOnTheNumberOfWorkers) {
 
 TEST(Workers, TheFailureReplaysFromItsToken) {
   const Result found = lockstep::explore_exactly(
-      &rare_lost_update, with("seed=3 executions=2000 shared-points=all workers=2"), "rare");
+      &rare_lost_update, with("seed=2 executions=2000 shared-points=all workers=2"), "rare");
   ASSERT_EQ(found.verdict(), Verdict::kFailed);
   Options replay = with("");
   replay.replay = found.token();

@@ -1,6 +1,8 @@
 // Search strategies: PCT's guarantees that do not depend on luck (at most d-1 priority
-// changes per execution, deterministic per seed, k learned from earlier executions),
-// the portfolio's rotation, and every catalog bug found and replayed under each.
+// changes per execution, deterministic per seed, k learned from earlier executions,
+// spinners go last, random once fair scheduling is enforced), bounded-random's bound,
+// the portfolio's split by execution index (and that it is indexed), and every catalog
+// bug found and replayed under each.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -10,6 +12,7 @@
 #include <set>
 #include <vector>
 
+#include "strategies/bounded_random.h"
 #include "strategies/pct.h"
 #include "strategies/portfolio.h"
 
@@ -17,6 +20,7 @@ namespace {
 
 using lockstep::PendingInfo;
 using lockstep::PickContext;
+using lockstep::internal::BoundedRandom;
 using lockstep::internal::Pct;
 using lockstep::internal::Portfolio;
 
@@ -107,13 +111,56 @@ TEST(Pct, NewThreadsGetPrioritiesWhenTheyAppear) {
   EXPECT_LT(newcomer_first, 90u);
 }
 
+TEST(Pct, AThreadThatKeepsPollingInVainGoesBelowEveryOther) {
+  // Depth 1: a fixed priority order, so without spins one thread runs throughout.
+  std::vector<PendingInfo> pending(3);
+  const std::vector<std::uint32_t> runnable{0, 1, 2};
+  const PickContext polled{0, 2, pending, /*yielded=*/true, /*polled=*/true};
+  const PickContext yielded{0, 2, pending, /*yielded=*/true, /*polled=*/false};
+  for (std::uint64_t e = 0; e < 50; ++e) {
+    Pct pct(9, 1);
+    ASSERT_TRUE(pct.begin_execution(e));
+    const std::uint32_t first = pct.pick(runnable, 0, PickContext{e, 0, pending});
+    // this_thread::yield() waits for nobody: any number of them are run through.
+    for (int y = 0; y < 100; ++y) ASSERT_EQ(pct.pick(runnable, first, yielded), first);
+    // Fewer than kSpinPolls polls in a row are run through too, as plain PCT would.
+    for (std::uint32_t y = 1; y < Pct::kSpinPolls; ++y) {
+      ASSERT_EQ(pct.pick(runnable, first, polled), first) << "poll " << y;
+    }
+    // The kSpinPolls-th drops the spinner to the bottom; the next spinner goes below
+    // it, so the three take turns.
+    const std::uint32_t second = pct.pick(runnable, first, polled);
+    EXPECT_NE(second, first);
+    for (std::uint32_t y = 1; y < Pct::kSpinPolls; ++y) ASSERT_EQ(pct.pick(runnable, second, polled), second);
+    const std::uint32_t third = pct.pick(runnable, second, polled);
+    EXPECT_NE(third, first);
+    EXPECT_NE(third, second);
+    for (std::uint32_t y = 1; y < Pct::kSpinPolls; ++y) ASSERT_EQ(pct.pick(runnable, third, polled), third);
+    EXPECT_EQ(pct.pick(runnable, third, polled), first);
+    // Without polls the order stays.
+    EXPECT_EQ(pct.pick(runnable, first, PickContext{e, 3, pending}), first);
+  }
+}
+
+TEST(Pct, PicksAtRandomOnceFairSchedulingIsEnforced) {
+  std::vector<PendingInfo> pending(3);
+  const std::vector<std::uint32_t> runnable{0, 1, 2};
+  Pct pct(4, 3);
+  ASSERT_TRUE(pct.begin_execution(0));
+  std::set<std::uint32_t> picked;
+  for (std::uint64_t step = 0; step < 60; ++step) {
+    picked.insert(pct.pick(runnable, 0, PickContext{0, step, pending, false, false, /*fair_enforced=*/true}));
+  }
+  EXPECT_EQ(picked, (std::set<std::uint32_t>{0, 1, 2}));
+}
+
 TEST(Pct, DepthZeroIsAnOptionError) {
   lockstep::Options options;
   options.apply("strategy=pct pct-depth=0");
   EXPECT_THROW(lockstep::make_strategy(options), lockstep::OptionError);
 }
 
-// A member that offers `left` executions, then is exhausted.
+// A member that offers `left` executions, then is exhausted; not indexed.
 class Finite final : public lockstep::Strategy {
  public:
   explicit Finite(int left) : left_(left) {}
@@ -129,29 +176,109 @@ class Finite final : public lockstep::Strategy {
   int left_;
 };
 
-TEST(Portfolio, RotatesThroughItsMembers) {
+// One synthetic execution of `steps` picks among `threads` always-runnable threads, the
+// thread that ran yielding every fifth step.
+std::vector<std::uint32_t> run_synthetic(lockstep::Strategy& strategy, std::uint64_t execution,
+                                         std::uint32_t threads, std::uint64_t steps) {
+  std::vector<PendingInfo> pending(threads);
+  std::vector<std::uint32_t> runnable;
+  for (std::uint32_t t = 0; t < threads; ++t) runnable.push_back(t);
+  std::vector<std::uint32_t> picks;
+  EXPECT_TRUE(strategy.begin_execution(execution));
+  std::uint32_t current = 0;
+  for (std::uint64_t step = 0; step < steps; ++step) {
+    current = strategy.pick(runnable, current, PickContext{execution, step, pending, step % 5 == 4});
+    picks.push_back(current);
+  }
+  strategy.end_execution(steps);
+  return picks;
+}
+
+TEST(Portfolio, ExecutionIGoesToMemberIModMAsItsExecutionIDivM) {
   lockstep::Options options;
   options.pct_depth = 4;
   Portfolio portfolio(Portfolio::default_members(options));
-  std::vector<std::string> labels;
+  const std::vector<std::string> cycle{"random", "pct(depth=1)", "pct(depth=2)", "pct(depth=4)",
+                                       "bounded-random(bound=2)"};
   for (std::uint64_t e = 0; e < 10; ++e) {
     ASSERT_TRUE(portfolio.begin_execution(e));
-    labels.push_back(portfolio.active_label());
+    EXPECT_EQ(portfolio.active_label(), cycle[e % 5]) << e;
   }
-  const std::vector<std::string> cycle{"random", "pct(depth=1)", "pct(depth=2)", "pct(depth=4)",
-                                       "preemption-bound(bound=2)"};
-  EXPECT_EQ(labels, (std::vector<std::string>{cycle[0], cycle[1], cycle[2], cycle[3], cycle[4],
-                                              cycle[0], cycle[1], cycle[2], cycle[3], cycle[4]}));
+  // Out of order too: the member depends on the index alone.
+  for (std::uint64_t e : {23u, 7u, 1000u, 3u}) {
+    ASSERT_TRUE(portfolio.begin_execution(e));
+    EXPECT_EQ(portfolio.active_label(), cycle[e % 5]) << e;
+  }
+  // Without a depth above 2 there is no third PCT member.
+  options.pct_depth = 2;
+  Portfolio four(Portfolio::default_members(options));
+  ASSERT_TRUE(four.begin_execution(3));
+  EXPECT_EQ(four.active_label(), "bounded-random(bound=2)");
 }
 
-TEST(Portfolio, DropsExhaustedMembersAndEndsWhenAllAre) {
-  std::vector<Portfolio::Member> members;
-  members.push_back({"a", std::make_unique<Finite>(1)});
-  members.push_back({"b", std::make_unique<Finite>(3)});
-  Portfolio portfolio(std::move(members));
-  std::vector<std::string> labels;
-  for (std::uint64_t e = 0; portfolio.begin_execution(e); ++e) labels.push_back(portfolio.active_label());
-  EXPECT_EQ(labels, (std::vector<std::string>{"a", "b", "b", "b"}));
+TEST(Portfolio, IsIndexedWhenEveryMemberIs) {
+  EXPECT_TRUE(Portfolio(Portfolio::default_members(lockstep::Options{})).indexed());
+  std::vector<Portfolio::Member> members = Portfolio::default_members(lockstep::Options{});
+  ASSERT_EQ(members.size(), 5u);  // random, pct at depths 1, 2 and 3, bounded-random
+  members.push_back({"finite", std::make_unique<Finite>(1)});
+  Portfolio with_finite(std::move(members));
+  EXPECT_FALSE(with_finite.indexed());
+  // The member due decides: a refusal ends the portfolio.
+  ASSERT_TRUE(with_finite.begin_execution(5));
+  EXPECT_EQ(with_finite.active_label(), "finite");
+  EXPECT_FALSE(with_finite.begin_execution(11));
+}
+
+TEST(Portfolio, AnExecutionDependsOnlyOnItsIndex) {
+  // Two instances given the indices in opposite orders make the same picks for each.
+  lockstep::Options options;
+  options.seed = 17;
+  options.pct_depth = 3;
+  Portfolio forward(Portfolio::default_members(options));
+  Portfolio backward(Portfolio::default_members(options));
+  std::vector<std::vector<std::uint32_t>> picks(40);
+  for (std::uint64_t e = 0; e < 40; ++e) picks[e] = run_synthetic(forward, e, 3, 60);
+  std::set<std::vector<std::uint32_t>> distinct;
+  for (std::uint64_t e = 40; e-- > 0;) {
+    EXPECT_EQ(run_synthetic(backward, e, 3, 60), picks[e]) << e;
+    distinct.insert(picks[e]);
+  }
+  EXPECT_GT(distinct.size(), 20u) << "the members must actually vary their schedules";
+}
+
+TEST(BoundedRandom, PreemptsAtMostBoundTimesAndSwitchesFreelyAtYields) {
+  for (std::uint32_t bound : {0u, 1u, 2u, 3u}) {
+    BoundedRandom strategy(5, bound, 64);
+    std::size_t most = 0;
+    for (std::uint64_t e = 0; e < 300; ++e) {
+      // Every thread always runnable, no yields: every switch is a preemption.
+      std::vector<PendingInfo> pending(3);
+      const std::vector<std::uint32_t> runnable{0, 1, 2};
+      ASSERT_TRUE(strategy.begin_execution(e));
+      std::uint32_t current = 0;
+      std::size_t preemptions = 0;
+      for (std::uint64_t step = 0; step < 64; ++step) {
+        const std::uint32_t next = strategy.pick(runnable, current, PickContext{e, step, pending});
+        preemptions += next != current ? 1 : 0;
+        current = next;
+      }
+      EXPECT_LE(preemptions, bound) << "bound " << bound << " execution " << e;
+      most = std::max(most, preemptions);
+    }
+    EXPECT_EQ(most, bound) << "some execution uses every preemption, bound " << bound;
+  }
+  // At a yield (and where the current thread cannot run) the switch is free.
+  BoundedRandom strategy(5, 0, 64);
+  std::vector<PendingInfo> pending(3);
+  std::set<std::uint32_t> after_yield;
+  for (std::uint64_t e = 0; e < 100; ++e) {
+    ASSERT_TRUE(strategy.begin_execution(e));
+    after_yield.insert(strategy.pick(std::vector<std::uint32_t>{0, 1, 2}, 0,
+                                     PickContext{e, 3, pending, /*yielded=*/true}));
+    const std::uint32_t unblocked = strategy.pick(std::vector<std::uint32_t>{1, 2}, 0, PickContext{e, 4, pending});
+    EXPECT_TRUE(unblocked == 1 || unblocked == 2);
+  }
+  EXPECT_EQ(after_yield, (std::set<std::uint32_t>{0, 1, 2}));
 }
 
 // --- every catalog bug, under each strategy ---------------------------------------------
@@ -161,12 +288,6 @@ class EveryStrategy : public ::testing::TestWithParam<const char*> {};
 TEST_P(EveryStrategy, FindsEveryCatalogBugAndItsTokenReplays) {
   for (const lockstep::ScenarioInfo& scenario : lockstep::scenarios()) {
     if (scenario.expected.pass()) continue;
-    // PCT runs the highest-priority thread until it blocks, yields or not: a livelock
-    // that needs two threads to alternate step by step (polite_livelock) is outside
-    // what it explores; random and portfolio find it.
-    if (std::string(GetParam()) == "pct" && scenario.expected.includes(lockstep::FindingKind::kLivelock)) {
-      continue;
-    }
     lockstep::Options options;
     options.apply(scenario.options);
     options.strategy = GetParam();

@@ -44,14 +44,16 @@ using Millis = std::chrono::milliseconds;
 
 // X(field, C++ type, OptionType, default, choices ("a|b", or ""), description)
 #define LOCKSTEP_OPTION_TABLE(X)                                                        \
-  X(strategy, std::string, kChoice, "random",                                           \
+  X(strategy, std::string, kChoice, "portfolio",                                        \
     "random|pct|portfolio|dfs|preemption-bound|delay-bound|dpor|replay|choices",        \
-    "search strategy; dfs, preemption-bound, delay-bound and dpor are exhaustive (see " \
+    "search strategy; portfolio deals executions to random, pct and bounded-random; "   \
+    "dfs, preemption-bound, delay-bound and dpor are exhaustive (see "                  \
     "docs/strategies.md); replay re-runs the schedule in `replay`; choices runs the "   \
     "list in `choices` once (rapidcheck's schedule generator)")                         \
   X(seed, std::uint64_t, kUint, 1, "", "seed of the strategy's random choices")         \
   X(pct_depth, std::uint64_t, kUint, 3, "",                                             \
-    "bug depth d of strategy pct: d-1 priority change points per execution")            \
+    "bug depth d of strategy pct (and of portfolio's third pct member): d-1 priority "  \
+    "change points per execution")                                                      \
   X(executions, std::uint64_t, kUint, 1000, "",                                         \
     "stop after this many executions (0: no limit; then set time-budget)")              \
   X(time_budget, Millis, kDuration, Millis{0}, "",                                      \
@@ -88,7 +90,8 @@ using Millis = std::chrono::milliseconds;
     "progress lines on stderr during long searches (auto: when stderr is a terminal "   \
     "or the search runs longer than 2s)")                                               \
   X(bound, std::uint64_t, kUint, 2, "",                                                 \
-    "largest preemption (preemption-bound) or delay (delay-bound) count searched")      \
+    "largest preemption (preemption-bound, portfolio's bounded-random) or delay "       \
+    "(delay-bound) count searched")                                                     \
   X(potential_deadlocks, std::string, kChoice, "warning", "warning|error|off",          \
     "lock-order cycles no steered schedule turned into a deadlock: reported as "        \
     "warnings (the search still passes), as errors (it fails), or not at all")          \

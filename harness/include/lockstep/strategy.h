@@ -36,6 +36,18 @@ struct PickContext {
   std::uint64_t step = 0;       // scheduling points so far in this execution
   // Indexed by thread id; entries for finished threads have op == kNone.
   std::span<const PendingInfo> pending;
+  // The current thread's last operation was a yield as fair scheduling sees it
+  // (runtime/fairness.h: this_thread::yield(), a failed try-lock, a timeout, a spurious
+  // wakeup, a re-read of an unchanged value). Always false with fair=false.
+  bool yielded = false;
+  // That yield was a poll without effect (anything but this_thread::yield()): the
+  // thread is waiting for another, as in a spin loop.
+  bool polled = false;
+  // Fair scheduling is enforced at this point (fair=true and step >= livelock-after):
+  // `runnable` is already filtered. A strategy that starves threads by design (PCT)
+  // should pick at random from here on, so that a spin fairness cannot see (one that
+  // never yields) still ends: random choice is fair with probability 1.
+  bool fair_enforced = false;
 };
 
 class Strategy {
