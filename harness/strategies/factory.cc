@@ -38,7 +38,10 @@ std::unique_ptr<Strategy> make_strategy(const Options& options) {
     return std::make_unique<internal::PreemptionBound>(bound, shard);
   }
   if (options.strategy == "delay-bound") return std::make_unique<internal::DelayBound>(bound, shard);
-  if (options.strategy == "dpor") return std::make_unique<internal::Dpor>();
+  if (options.strategy == "dpor") {
+    return std::make_unique<internal::Dpor>(options.dpor == "source" ? internal::DporVariant::kSource
+                                                                     : internal::DporVariant::kOptimal);
+  }
   if (options.strategy == "replay") {
     if (options.replay.empty()) throw OptionError("strategy=replay needs a token in `replay`");
     return std::make_unique<internal::Replay>(Schedule::parse(options.replay).choices);
