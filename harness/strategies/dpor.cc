@@ -76,16 +76,8 @@ bool Dpor::begin_execution(std::uint64_t) {
     } else {
       std::uint64_t sleeping = 0;
       for (const SeenStep& asleep : state.sleep) sleeping |= bit(asleep.thread);
-      std::uint64_t todo = state.backtrack & ~state.done & ~sleeping;
-      while (todo != 0 && next == kNone) {
-        const auto thread = static_cast<std::uint32_t>(std::countr_zero(todo));
-        todo &= todo - 1;
-        if (within_bound(k, thread)) {
-          next = thread;
-        } else {
-          state.done |= bit(thread);  // its prefix is fixed: it never fits
-        }
-      }
+      const std::uint64_t todo = state.backtrack & ~state.done & ~sleeping;
+      if (todo != 0) next = static_cast<std::uint32_t>(std::countr_zero(todo));
     }
     if (next != kNone) {
       state.thread = next;
@@ -121,8 +113,7 @@ void Dpor::enter(std::uint32_t k) {
   state.explored.clear();
   state.wakeup = std::move(subtree_);
   subtree_.clear();
-  state.preemptive = false;
-  if (k == 0 || bound_ != kUnbounded) return;
+  if (k == 0) return;
   // Sleep sets (Godefroid): a thread asleep before step k - 1, or explored from there
   // already, stays asleep after it if its next step is independent of step k - 1.
   const State& before = states_[k - 1];
@@ -133,19 +124,6 @@ void Dpor::enter(std::uint32_t k) {
       }
     }
   }
-}
-
-bool Dpor::preempts(std::uint32_t k, std::uint32_t thread) const {
-  return k > 0 && states_[k].preemptive && thread != states_[k - 1].thread;
-}
-
-bool Dpor::within_bound(std::uint32_t k, std::uint32_t thread) const {
-  return bound_ == kUnbounded || states_[k].spent + (preempts(k, thread) ? 1 : 0) <= bound_;
-}
-
-std::string Dpor::scope() const {
-  if (bound_ == kUnbounded) return {};
-  return "with at most " + std::to_string(bound_) + " preemption" + (bound_ == 1 ? "" : "s");
 }
 
 void Dpor::complete(std::uint32_t step) {
@@ -177,7 +155,6 @@ std::uint32_t Dpor::pick(std::span<const std::uint32_t> runnable, std::uint32_t 
     blocked_ = true;  // the scenario answered differently than last time: stop learning
     return runnable[0];
   }
-  states_[k].preemptive = is_runnable;
   if (const std::uint32_t thread = planned(k); thread != kNone) {
     if (std::binary_search(runnable.begin(), runnable.end(), thread)) return thread;
     ++infeasible_;
@@ -220,11 +197,6 @@ void Dpor::on_step(std::uint32_t thread, const PickContext& context) {
     for (std::uint32_t t = 0; t < context.pending.size(); ++t) {
       const PendingInfo& info = context.pending[t];
       if (info.op != OpKind::kNone && !info.blocked) fresh.enabled |= bit(t);
-    }
-    fresh.spent = 0;
-    if (k > 0) {
-      const State& last = states_[k - 1];
-      fresh.spent = last.spent + (preempts(k - 1, last.thread) ? 1 : 0);
     }
     size_ = k + 1;
   }
@@ -292,10 +264,7 @@ void Dpor::find_races(std::uint32_t e) {
     const State& earlier = states_[j];
     const std::uint32_t t = earlier.thread;
     if (t == q) continue;
-    // Bounded: every dependent pair is a race, not only those adjacent in
-    // happens-before; the adjacent one's reversal may lie beyond the bound.
-    const bool hidden = (pre != nullptr && earlier.local < pre[t]) || earlier.local < scratch_[t];
-    if (hidden && bound_ == kUnbounded) continue;
+    if ((pre != nullptr && earlier.local < pre[t]) || earlier.local < scratch_[t]) continue;
     if (!earlier.footprint.dependent(later.footprint)) continue;
     // Not reversible (e.g. j released the lock e acquires): skipped, and it does not
     // hide the earlier candidates behind it.
@@ -337,18 +306,6 @@ void Dpor::add_backtrack(std::uint32_t j, std::uint32_t e) {
     if (first_in_v_[states_[i].thread] == kNone) first_in_v_[states_[i].thread] = i;
   }
   const std::uint32_t q = states_[e].thread;
-  if (bound_ != kUnbounded) {
-    // Bounded (Coons, Musuvathi & McKinley, OOPSLA 2013): the reversal at j may need a
-    // preemption the bound does not allow; scheduling q at the last context switch
-    // before j costs none more than the switch taken there. Added whether or not
-    // backtrack(j) already covers v: its alternatives may lie beyond the bound.
-    for (std::uint32_t i = j; i-- > 0;) {
-      if (i > 0 && states_[i].thread == states_[i - 1].thread) continue;
-      State& point = states_[i];
-      point.backtrack |= (point.enabled & bit(q)) != 0 ? bit(q) : point.enabled;
-      break;
-    }
-  }
   if (first_in_v_[q] == kNone) first_in_v_[q] = e;
   std::uint64_t initials = 0;
   for (std::uint32_t r = 0; r < stride_; ++r) {
@@ -359,10 +316,6 @@ void Dpor::add_backtrack(std::uint32_t j, std::uint32_t e) {
       if (s != r && first_in_v_[s] != kNone && states_[first_in_v_[s]].local < clock(x)[s]) initial = false;
     }
     if (initial) initials |= bit(r);
-  }
-  if (bound_ != kUnbounded) {  // persistent-set style (Flanagan & Godefroid)
-    earlier.backtrack |= (earlier.enabled & bit(q)) != 0 ? bit(q) : earlier.enabled;
-    return;
   }
   if ((initials & earlier.backtrack) != 0) return;
   const std::uint64_t enabled_initials = initials & earlier.enabled;

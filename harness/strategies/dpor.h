@@ -57,17 +57,6 @@
 //
 // Random choices (which waiter notify_one wakes, spurious wakeups) are enumerated
 // exhaustively, like dfs. Up to 64 threads per execution.
-//
-// Bounded (option dpor-bound=c; Coons, Musuvathi & McKinley, "Bounded Partial-Order
-// Reduction", OOPSLA 2013): only schedules with at most c preemptions (a switch away
-// from a thread that could have run on, as in preemption-bound) are run. A race whose
-// reversal at j would exceed the bound may still be reachable within it by switching
-// to the racing thread at the last context switch before j, so the thread is added to
-// the backtrack set there too. Every dependent pair counts as a race, not only those
-// adjacent in happens-before (the adjacent race's reversal may be the one beyond the
-// bound), and sleep sets are off (a sleeping thread's branch may have been cut by the
-// bound): both found necessary by the differential test against preemption-bound.
-// The report's scope then reads "with at most c preemptions".
 // Exactness: optimal DPOR runs exactly one execution per trace when every race it
 // reverses is feasible as computed (reversible() below). Steps recorded in different
 // executions are compared by object key (OpEvent::object_key), not by the
@@ -79,7 +68,6 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -93,13 +81,8 @@ enum class DporVariant : std::uint8_t { kOptimal, kSource };
 
 class Dpor final : public Strategy {
  public:
-  static constexpr std::uint32_t kUnbounded = ~std::uint32_t{0};
-  // `bound`: at most that many preemptions per execution (see "Bounded" above); a
-  // bounded search uses source sets whatever `variant` says.
-  explicit Dpor(DporVariant variant = DporVariant::kOptimal, std::uint32_t bound = kUnbounded)
-      : variant_(bound == kUnbounded ? variant : DporVariant::kSource), bound_(bound) {}
+  explicit Dpor(DporVariant variant = DporVariant::kOptimal) : variant_(variant) {}
   std::string_view name() const override { return "dpor"; }
-  std::string scope() const override;
   bool begin_execution(std::uint64_t execution) override;
   std::uint32_t pick(std::span<const std::uint32_t> runnable, std::uint32_t current,
                      const PickContext& context) override;
@@ -133,8 +116,6 @@ class Dpor final : public Strategy {
     std::uint64_t enabled = 0;     // threads enabled in the state
     std::uint64_t backtrack = 0;   // source: threads to explore from the state
     std::uint64_t done = 0;        // explored from the state
-    std::uint32_t spent = 0;       // preemptions of the steps before the state
-    bool preemptive = false;       // the running thread was among the runnable ones offered
     WakeupTree wakeup;             // optimal: branches still to explore from the state
     Footprint footprint;
     std::vector<SeenStep> sleep;     // the sleep set of the state
@@ -163,9 +144,6 @@ class Dpor final : public Strategy {
   void insert_wakeup(std::uint32_t j, std::uint32_t e);  // wakeup trees
   bool asleep(std::uint32_t k, std::uint32_t thread) const;
   bool reversible(std::uint32_t j, std::uint32_t e) const;
-  // Running `thread` at state k switches away from a thread that could run on.
-  bool preempts(std::uint32_t k, std::uint32_t thread) const;
-  bool within_bound(std::uint32_t k, std::uint32_t thread) const;
   // DPOR's id of the object with execution id `id` and key `key` (OpEvent::object_key):
   // the same in every execution.
   std::uint32_t stable(std::uint32_t id, std::uint64_t key);
@@ -173,7 +151,6 @@ class Dpor final : public Strategy {
   std::uint32_t planned(std::uint32_t k) const;
 
   DporVariant variant_;
-  std::uint32_t bound_;
   std::vector<State> states_;  // states_[0, size_) is the current path (reused storage)
   std::uint32_t size_ = 0;
   std::vector<RandomNode> randoms_;

@@ -1,7 +1,5 @@
 // The strategy factory: one row per strategy (STYLE.md rule 4).
-#include <charconv>
 #include <memory>
-#include <string>
 
 #include "lockstep/options.h"
 #include "lockstep/schedule.h"
@@ -17,22 +15,6 @@
 #include "strategies/replay.h"
 
 namespace lockstep {
-namespace {
-
-// Option dpor-bound: "off" or a preemption count.
-std::uint32_t dpor_bound(const std::string& text) {
-  if (text == "off") return internal::Dpor::kUnbounded;
-  std::uint32_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc{} || end != text.data() + text.size() ||
-      value == internal::Dpor::kUnbounded) {
-    throw OptionError("option dpor-bound: invalid value '" + text +
-                      "' (expected off or a preemption count such as 2)");
-  }
-  return value;
-}
-
-}  // namespace
 
 std::unique_ptr<Strategy> make_strategy(const Options& options) {
   if (options.strategy == "random") return std::make_unique<internal::RandomWalk>(options.seed);
@@ -57,9 +39,8 @@ std::unique_ptr<Strategy> make_strategy(const Options& options) {
   }
   if (options.strategy == "delay-bound") return std::make_unique<internal::DelayBound>(bound, shard);
   if (options.strategy == "dpor") {
-    const auto variant =
-        options.dpor == "source" ? internal::DporVariant::kSource : internal::DporVariant::kOptimal;
-    return std::make_unique<internal::Dpor>(variant, dpor_bound(options.dpor_bound));
+    return std::make_unique<internal::Dpor>(options.dpor == "source" ? internal::DporVariant::kSource
+                                                                     : internal::DporVariant::kOptimal);
   }
   if (options.strategy == "replay") {
     if (options.replay.empty()) throw OptionError("strategy=replay needs a token in `replay`");

@@ -424,8 +424,7 @@ std::function<void()> program(const std::vector<std::vector<Op>>& threads,
 // Both variants against brute force: the same outcomes and Mazurkiewicz traces, never
 // more executions than DFS; optimal DPOR exactly one execution per trace (none cut
 // short, no infeasible branch), source DPOR one per trace apart from the cut ones.
-// 2 threads of 1-3 operations or 3 threads of 1-2.
-std::vector<std::vector<Op>> random_threads() {
+RC_GTEST_PROP(Dpor, AgreesWithBruteForceOnRandomPrograms, ()) {
   const auto thread_count = *rc::gen::inRange(2, 4);
   std::vector<std::vector<Op>> threads;
   for (int t = 0; t < thread_count; ++t) {
@@ -433,11 +432,6 @@ std::vector<std::vector<Op>> random_threads() {
         static_cast<std::size_t>(*rc::gen::inRange(1, thread_count == 2 ? 4 : 3)),
         rc::gen::construct<Op>(rc::gen::inRange(0, 6), rc::gen::inRange(0, 2))));
   }
-  return threads;
-}
-
-RC_GTEST_PROP(Dpor, AgreesWithBruteForceOnRandomPrograms, ()) {
-  const std::vector<std::vector<Op>> threads = random_threads();
   std::set<std::string> dfs_outcomes;
   lockstep::internal::Dfs dfs;
   constexpr std::uint64_t kLimit = 3000;  // brute force must finish: larger ones are skipped
@@ -459,35 +453,6 @@ RC_GTEST_PROP(Dpor, AgreesWithBruteForceOnRandomPrograms, ()) {
       RC_ASSERT(reduced.size() - dpor.sleep_blocked() == traces.size());
     }
   }
-}
-
-// Bounded DPOR (Coons et al., OOPSLA 2013) against preemption-bound, which runs every
-// schedule within the bound: at each bound c, dpor-bound=c reaches the same outcomes
-// (at least them: its conservative backtrack points; at most them: it runs no schedule
-// with more than c preemptions). Without sleep sets it may run more executions than
-// preemption-bound on tiny programs, so the counts are not compared.
-RC_GTEST_PROP(Dpor, BoundedReachesTheOutcomesOfPreemptionBounding, ()) {
-  const std::vector<std::vector<Op>> threads = random_threads();
-  for (std::uint32_t bound : {0u, 1u, 2u}) {
-    std::set<std::string> bounded_outcomes, dpor_outcomes;
-    lockstep::internal::PreemptionBound preemption_bound(bound);
-    RC_PRE(explore_all(preemption_bound, program(threads, bounded_outcomes), 3000).size() < 3000u);
-    Dpor dpor(DporVariant::kSource, bound);
-    explore_all(dpor, program(threads, dpor_outcomes));
-    RC_ASSERT(dpor_outcomes == bounded_outcomes);
-  }
-}
-
-TEST(Dpor, BoundedScopeNamesTheBound) {
-  lockstep::Options options;
-  options.apply("strategy=dpor dpor-bound=1 executions=0 progress=off");
-  const lockstep::Result result = lockstep::explore_exactly(counter(2), options, "counter2x2");
-  ASSERT_TRUE(result.covered_all()) << result;
-  EXPECT_NE(result.text().find("covered with at most 1 preemption"), std::string::npos) << result;
-  options.apply("dpor-bound=two");
-  const lockstep::Result bad = lockstep::explore_exactly(counter(2), options, "counter2x2");
-  EXPECT_EQ(bad.verdict(), lockstep::Verdict::kError);
-  EXPECT_NE(bad.error().find("dpor-bound"), std::string::npos) << bad.error();
 }
 
 }  // namespace

@@ -91,10 +91,6 @@ using Millis = std::chrono::milliseconds;
     "algorithm of strategy dpor: optimal (wakeup trees: one execution per Mazurkiewicz "  \
     "trace) or source (source sets and sleep sets: less work per race, some executions " \
     "cut short as redundant)")                                                          \
-  X(dpor_bound, std::string, kText, "off", "",                                          \
-    "strategy dpor: off, or c to run only schedules with at most c preemptions "        \
-    "(bounded partial-order reduction; source sets without sleep sets, whatever dpor "   \
-    "says)")                                                                            \
   X(bound, std::uint64_t, kUint, 2, "",                                                 \
     "largest preemption (preemption-bound) or delay (delay-bound) count searched")      \
   X(potential_deadlocks, std::string, kChoice, "warning", "warning|error|off",          \
