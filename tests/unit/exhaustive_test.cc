@@ -367,6 +367,19 @@ TEST(Exhaustive, DfsAndDporFindTheLostUpdate) {
   }
 }
 
+// DPOR's tree grows while it searches, so shard=i/n cannot split it statically: the
+// combination is an error, not a whole search run in every shard.
+TEST(Dpor, ShardingIsAnError) {
+  lockstep::Options options;
+  options.apply("strategy=dpor executions=0 progress=off shard=1/2");
+  const lockstep::Result result = lockstep::explore_exactly(counter(2), options, "counter2x2");
+  EXPECT_EQ(result.verdict(), lockstep::Verdict::kError);
+  EXPECT_NE(result.error().find("strategy dpor does not split between shards"), std::string::npos)
+      << result.error();
+  options.apply("shard=0/1");
+  EXPECT_TRUE(lockstep::explore_exactly(counter(2), options, "counter2x2").covered_all());
+}
+
 // --- differential: random small programs -------------------------------------------
 
 struct Op {
