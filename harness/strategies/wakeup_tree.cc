@@ -32,17 +32,5 @@ bool WakeupTree::insert(Sequence& v) {
   return true;
 }
 
-std::size_t WakeupTree::size() const {
-  std::size_t count = 0;
-  std::vector<const std::vector<Node>*> todo{&roots_};
-  while (!todo.empty()) {
-    const std::vector<Node>* level = todo.back();
-    todo.pop_back();
-    count += level->size();
-    for (const Node& node : *level) todo.push_back(&node.children);
-  }
-  return count;
-}
-
 }  // namespace lockstep::internal
 

@@ -51,8 +51,6 @@ class WakeupTree {
   void clear() { roots_.clear(); }
   // Inserts v unless covered; returns whether the tree changed.
   bool insert(Sequence& v);
-  // Nodes in the tree (for tests and statistics).
-  std::size_t size() const;
 
  private:
   struct Node {
