@@ -23,6 +23,7 @@
 #include "strategies/dfs.h"
 #include "strategies/dpor.h"
 #include "strategies/preemption_bound.h"
+#include "strategies/wakeup_tree.h"
 
 namespace {
 
@@ -183,6 +184,84 @@ TEST(Dpor, IndependentThreadsNeedOneExecution) {
       EXPECT_EQ(explore_all(dpor, body).size(), 1u) << threads << " threads, " << variant_name(variant);
     }
   }
+}
+
+// A sequence for WakeupTree tests: steps (thread, object written), every step of
+// another thread on the same object ordered before the later one.
+class ToySequence final : public lockstep::internal::WakeupTree::Sequence {
+ public:
+  explicit ToySequence(std::vector<std::pair<std::uint32_t, std::uint32_t>> steps)
+      : steps_(std::move(steps)), taken_(steps_.size(), false) {}
+  bool empty() const override { return std::find(taken_.begin(), taken_.end(), false) == taken_.end(); }
+  bool weak_initial(const lockstep::internal::SeenStep& step) const override {
+    const std::size_t first = first_of(step.thread);
+    for (std::size_t x = 0; x < steps_.size(); ++x) {
+      if (taken_[x]) continue;
+      if (first == kMissing && step.footprint.objects[0] == steps_[x].second) return false;
+      if (first != kMissing && x < first && steps_[x].second == steps_[first].second) return false;
+    }
+    return true;
+  }
+  void remove(std::uint32_t thread) override {
+    if (const std::size_t x = first_of(thread); x != kMissing) taken_[x] = true;
+  }
+  std::vector<lockstep::internal::SeenStep> rest() const override {
+    std::vector<lockstep::internal::SeenStep> out;
+    for (std::size_t x = 0; x < steps_.size(); ++x) {
+      if (taken_[x]) continue;
+      lockstep::internal::SeenStep step{steps_[x].first, {}};
+      step.footprint.add(steps_[x].second, true);
+      out.push_back(step);
+    }
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kMissing = ~std::size_t{0};
+  std::size_t first_of(std::uint32_t thread) const {
+    for (std::size_t x = 0; x < steps_.size(); ++x) {
+      if (!taken_[x] && steps_[x].first == thread) return x;
+    }
+    return kMissing;
+  }
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> steps_;
+  std::vector<bool> taken_;
+};
+
+// Insertion follows weak initials and adds only what no branch covers (Abdulla et al.,
+// POPL 2014, §6): an equivalent reordering is covered, a leaf that starts v covers
+// it, a thread independent of all of v is followed, a conflicting order is new.
+TEST(WakeupTree, InsertsOnlyWhatNoBranchCovers) {
+  lockstep::internal::WakeupTree tree;
+  ToySequence first({{1, 10}, {2, 20}});
+  EXPECT_TRUE(tree.insert(first));
+  ToySequence reordered({{2, 20}, {1, 10}});  // independent steps: the same trace
+  EXPECT_FALSE(tree.insert(reordered));
+  ToySequence longer({{1, 10}, {2, 20}, {3, 30}});  // the leaf 1.2 starts it
+  EXPECT_FALSE(tree.insert(longer));
+  ToySequence conflicting({{3, 10}, {1, 10}});  // 3 before 1 on object 10: new
+  EXPECT_TRUE(tree.insert(conflicting));
+  EXPECT_EQ(tree.first(), 1u);
+  lockstep::internal::WakeupTree below = tree.take_first();
+  EXPECT_EQ(below.first(), 2u);
+  EXPECT_EQ(tree.first(), 3u);
+  ToySequence covered({{3, 10}, {2, 20}, {1, 10}});  // 3.2.1 is 3.1.2: the leaf 3.1
+  EXPECT_FALSE(tree.insert(covered));
+  ToySequence under_three({{3, 10}, {2, 10}, {1, 10}});  // follows 3, then a new 2.1
+  EXPECT_TRUE(tree.insert(under_three));
+  lockstep::internal::WakeupTree after_three = tree.take_first();
+  EXPECT_TRUE(tree.empty());
+  EXPECT_EQ(after_three.first(), 1u);  // the branch 3.1 first, then 3.2.1
+  after_three.take_first();
+  EXPECT_EQ(after_three.first(), 2u);
+
+  lockstep::internal::WakeupTree other;
+  ToySequence four_five({{4, 40}, {5, 50}});
+  EXPECT_TRUE(other.insert(four_five));
+  ToySequence independent({{6, 60}, {5, 50}});  // 4 touches nothing of it: followed
+  EXPECT_FALSE(other.insert(independent));
+  ToySequence dependent({{6, 40}, {5, 50}});  // 6 writes what 4 writes: new
+  EXPECT_TRUE(other.insert(dependent));
 }
 
 // Three threads insert into a table of atomics by compare-exchange with linear probing,
