@@ -100,11 +100,18 @@ void BM_Counter2x10(benchmark::State& state) {
 }
 BENCHMARK(BM_Counter2x10)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
-// Exhaustive source-set DPOR of the same scenario: one execution per order of the 20
-// critical sections, C(20, 10) = 184,756 (checked: a different count is an error).
+// The DPOR variant of a BM_Dpor* benchmark: state.range(i) is 0 for dpor=optimal, 1 for
+// dpor=source.
+const char* dpor_variant(const benchmark::State& state, int i) {
+  return state.range(i) == 0 ? " dpor=optimal" : " dpor=source";
+}
+
+// Exhaustive DPOR of the same scenario: one execution per order of the 20 critical
+// sections, C(20, 10) = 184,756 (checked: a different count is an error); argument
+// source: 0 optimal, 1 source sets.
 void BM_DporCounter2x10(benchmark::State& state) {
   lockstep::Options options;
-  options.apply("strategy=dpor executions=0 progress=off");
+  options.apply(std::string("strategy=dpor executions=0 progress=off") + dpor_variant(state, 0));
   std::uint64_t executions = 0;
   for (auto _ : state) {
     const lockstep::Result result = lockstep::explore_exactly(&lockstep_bench::counter_2x10, options, "counter2x10");
@@ -114,16 +121,18 @@ void BM_DporCounter2x10(benchmark::State& state) {
   state.counters["executions"] = static_cast<double>(executions);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * executions));
 }
-BENCHMARK(BM_DporCounter2x10)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(BM_DporCounter2x10)->ArgName("source")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 // DPOR on the classic benchmarks of Flanagan & Godefroid (POPL 2005;
 // classic_programs.h), for growing N: one exhaustive search per iteration; counters
-// "executions" (of one search) and the time per search. lastzero races by design, so
+// "executions" (of one search) and the time per search; second argument source: 0
+// optimal, 1 source sets. lastzero races by design, so
 // its accesses are all scheduling points (shared-points=all) and its race findings do
 // not stop the search (stop-on-finding=false); the search must still cover everything.
 void run_classic_dpor(benchmark::State& state, const std::function<void()>& body, const char* name) {
   lockstep::Options options;
-  options.apply("strategy=dpor executions=0 shared-points=all stop-on-finding=false progress=off");
+  options.apply(std::string("strategy=dpor executions=0 shared-points=all stop-on-finding=false progress=off") +
+                dpor_variant(state, 1));
   std::uint64_t executions = 0;
   for (auto _ : state) {
     const lockstep::Result result = lockstep::explore_exactly(body, options, name);
@@ -142,9 +151,18 @@ void BM_DporIndexer(benchmark::State& state) {
 void BM_DporFilesystem(benchmark::State& state) {
   run_classic_dpor(state, lockstep_bench::filesystem(static_cast<int>(state.range(0))), "filesystem");
 }
-BENCHMARK(BM_DporLastzero)->DenseRange(2, 10, 2)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
-BENCHMARK(BM_DporIndexer)->DenseRange(11, 16)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
-BENCHMARK(BM_DporFilesystem)->DenseRange(12, 22, 2)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(BM_DporLastzero)
+    ->ArgNames({"n", "source"})
+    ->ArgsProduct({benchmark::CreateDenseRange(2, 10, 1), {0, 1}})
+    ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(BM_DporIndexer)
+    ->ArgNames({"n", "source"})
+    ->ArgsProduct({benchmark::CreateDenseRange(11, 16, 1), {0, 1}})
+    ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(BM_DporFilesystem)
+    ->ArgNames({"n", "source"})
+    ->ArgsProduct({benchmark::CreateDenseRange(12, 22, 2), {0, 1}})
+    ->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 // Steady-state executions per second of a catalog scenario. A search also has one-time
 // costs: starting its worker thread and, for a bug variant, re-running the first failure

@@ -40,6 +40,12 @@ std::string ThreadHandle::state_text() const {
   return finished ? "finished" : "running";
 }
 
+std::uint64_t creation_key(ObjectKind kind, const void* object) {
+  if (kind == ObjectKind::kThread) return 0;  // set from its thread in register_object
+  if (Execution* const ex = tls_execution; ex != nullptr) return ex->next_creation_key();
+  return std::uint64_t{1} << 63 | reinterpret_cast<std::uintptr_t>(object);
+}
+
 std::uint32_t ModelObject::bind_new(Execution& ex) {
   epoch_ = ex.epoch();
   id_ = ex.register_object(this);
@@ -66,6 +72,7 @@ LogicalThread& Execution::new_thread() {
   if (thread_count_ == threads_.size()) threads_.push_back(std::make_unique<LogicalThread>());
   LogicalThread& thread = *threads_[thread_count_];
   thread.id = thread_count_++;
+  thread.created = 0;
   thread.started = false;
   thread.finished = false;
   thread.op = OpKind::kThreadStart;
@@ -484,6 +491,7 @@ bool Execution::point(ModelObject* object, OpKind op, Wait wait,
   // after the switch instead of holding a reference across it.
   pending_[me.id].op = op;
   pending_[me.id].object = object != nullptr ? object->bind(*this) : 0;
+  pending_[me.id].key = object != nullptr ? objects_[pending_[me.id].object - 1].key : 0;
   if (Heartbeat* beat = config_->heartbeat) {
     if (beat->abandoned.load(std::memory_order_relaxed)) [[unlikely]] park_abandoned(*beat);
     beat->beats.store(beat->beats.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
@@ -538,6 +546,7 @@ void Execution::emit(OpEvent& event, ModelObject* object) {
   if (object != nullptr) {
     event.object = object->bind(*this);
     event.object_kind = object->kind();
+    event.object_key = objects_[event.object - 1].key;
   }
   ++events_;
   fair_.observe(event);
@@ -607,8 +616,10 @@ void Execution::mark_racy(std::uint32_t object) {
 std::uint32_t Execution::register_object(ModelObject* object) {
   const TsanIgnoreScope ignore;
   objects_.push_back(ObjectRecord{object->kind(), object->name(), object->declared(), object});
+  objects_.back().key = object->key();
   if (object->kind() == ObjectKind::kThread) {
     objects_.back().thread = static_cast<const ThreadHandle*>(object)->thread;
+    objects_.back().key = std::uint64_t{1} << 62 | objects_.back().thread;
   }
   if (object->kind() == ObjectKind::kShared) {
     ObjectRecord& record = objects_.back();

@@ -89,6 +89,7 @@ class ThreadHandle final : public ModelObject {
 
 struct LogicalThread {
   std::uint32_t id = 0;
+  std::uint32_t created = 0;  // model objects this thread constructed (creation_key)
   bool started = false;
   bool finished = false;
   // The pending operation (valid while the thread waits in point()).
@@ -111,6 +112,7 @@ struct ObjectRecord {
   SourceLocation declared;
   ModelObject* live = nullptr;  // valid only while a thread is blocked on it
   std::uint32_t thread = ~std::uint32_t{0};  // for a thread's join handle: that thread
+  std::uint64_t key = 0;  // identity across executions (creation_key)
   bool point = false;  // a Shared variable whose accesses are scheduling points
 };
 
@@ -156,6 +158,10 @@ class Execution final : public ExecutionView, private FindingSink {
   // Shared<T>'s access (runtime.h shared_access).
   bool shared_access(ModelObject* object, OpKind op, bool has_value, std::int64_t value,
                      const SourceLocation& location);
+  // The creation key of an object the current thread constructs now.
+  std::uint64_t next_creation_key() {
+    return (std::uint64_t{current_ + 1} << 32) | threads_[current_]->created++;
+  }
   bool spurious_wakeups() const { return config_->spurious_wakeups; }
   std::uint32_t register_object(ModelObject* object);
   // Hands a kDestroy event (a lock or a joinable Thread being destroyed, see

@@ -13,42 +13,6 @@ std::uint64_t bit(std::uint32_t thread) { return std::uint64_t{1} << thread; }
 
 }  // namespace
 
-void Dpor::Footprint::add(std::uint32_t object, bool write) {
-  if (all || object == 0) return;
-  for (std::uint8_t i = 0; i < size; ++i) {
-    if (objects[i] == object) {
-      if (write) writes |= static_cast<std::uint8_t>(1u << i);
-      return;
-    }
-  }
-  if (size == kMaxObjects) {
-    all = true;
-    return;
-  }
-  objects[size] = object;
-  if (write) writes |= static_cast<std::uint8_t>(1u << size);
-  ++size;
-}
-
-bool Dpor::Footprint::dependent(const Footprint& other) const {
-  if (all || other.all) return true;
-  for (std::uint8_t i = 0; i < size; ++i) {
-    for (std::uint8_t j = 0; j < other.size; ++j) {
-      const bool either_writes = ((writes >> i) & 1u) != 0 || ((other.writes >> j) & 1u) != 0;
-      if (objects[i] == other.objects[j] && either_writes) return true;
-    }
-  }
-  return false;
-}
-
-bool Dpor::Asleep::dependent(const Footprint& step) const {
-  if (footprint.dependent(step)) return true;
-  bool later_mine = false, later_step = false;
-  for (std::uint8_t i = 0; i < footprint.size; ++i) later_mine |= footprint.objects[i] > known;
-  for (std::uint8_t i = 0; i < step.size; ++i) later_step |= step.objects[i] > known;
-  return later_mine && later_step;
-}
-
 void Dpor::widen(std::uint32_t threads) {
   LOCKSTEP_CHECK(threads <= 64, "dpor explores executions of at most 64 threads");
   if (threads > stride_) {
@@ -71,8 +35,9 @@ bool Dpor::begin_execution(std::uint64_t) {
   depth_ = 0;
   entered_ = 0;
   random_depth_ = 0;
-  known_ = 0;
+  by_id_.clear();
   blocked_ = false;
+  subtree_.clear();
   last_step_.clear();
   spawned_by_.clear();
   steps_of_.clear();
@@ -89,6 +54,7 @@ bool Dpor::begin_execution(std::uint64_t) {
       RandomNode& node = randoms_[r - 1];
       if (node.value + 1 < node.bound) {
         ++node.value;
+        subtree_.clear();  // the branch being followed was for the old value
         randoms_.resize(r);
         random_replay_ = static_cast<std::uint32_t>(r);
         size_ = k + 1;
@@ -100,12 +66,21 @@ bool Dpor::begin_execution(std::uint64_t) {
     }
     State& state = states_[k];
     state.done |= bit(state.thread);
-    state.explored.push_back(Asleep{state.thread, state.known, state.footprint});
-    std::uint64_t sleeping = 0;
-    for (const Asleep& asleep : state.sleep) sleeping |= bit(asleep.thread);
-    const std::uint64_t todo = state.backtrack & ~state.done & ~sleeping;
-    if (todo != 0) {
-      state.thread = static_cast<std::uint32_t>(std::countr_zero(todo));
+    state.explored.push_back(SeenStep{state.thread, state.footprint});
+    std::uint32_t next = kNone;
+    if (variant_ == DporVariant::kOptimal) {
+      if (!state.wakeup.empty()) {
+        next = state.wakeup.first();
+        subtree_ = state.wakeup.take_first();
+      }
+    } else {
+      std::uint64_t sleeping = 0;
+      for (const SeenStep& asleep : state.sleep) sleeping |= bit(asleep.thread);
+      const std::uint64_t todo = state.backtrack & ~state.done & ~sleeping;
+      if (todo != 0) next = static_cast<std::uint32_t>(std::countr_zero(todo));
+    }
+    if (next != kNone) {
+      state.thread = next;
       randoms_.resize(r);
       random_replay_ = static_cast<std::uint32_t>(r);
       size_ = k + 1;
@@ -118,7 +93,7 @@ bool Dpor::begin_execution(std::uint64_t) {
 }
 
 bool Dpor::asleep(std::uint32_t k, std::uint32_t thread) const {
-  for (const Asleep& asleep : states_[k].sleep) {
+  for (const SeenStep& asleep : states_[k].sleep) {
     if (asleep.thread == thread) return true;
   }
   return false;
@@ -136,13 +111,15 @@ void Dpor::enter(std::uint32_t k) {
   State& state = states_[k];
   state.sleep.clear();
   state.explored.clear();
+  state.wakeup = std::move(subtree_);
+  subtree_.clear();
   if (k == 0) return;
   // Sleep sets (Godefroid): a thread asleep before step k - 1, or explored from there
   // already, stays asleep after it if its next step is independent of step k - 1.
   const State& before = states_[k - 1];
-  for (const std::vector<Asleep>* set : {&before.sleep, &before.explored}) {
-    for (const Asleep& asleep : *set) {
-      if (asleep.thread != before.thread && !asleep.dependent(before.footprint)) {
+  for (const std::vector<SeenStep>* set : {&before.sleep, &before.explored}) {
+    for (const SeenStep& asleep : *set) {
+      if (asleep.thread != before.thread && !asleep.footprint.dependent(before.footprint)) {
         state.sleep.push_back(asleep);
       }
     }
@@ -178,6 +155,11 @@ std::uint32_t Dpor::pick(std::span<const std::uint32_t> runnable, std::uint32_t 
     blocked_ = true;  // the scenario answered differently than last time: stop learning
     return runnable[0];
   }
+  if (const std::uint32_t thread = planned(k); thread != kNone) {
+    if (std::binary_search(runnable.begin(), runnable.end(), thread)) return thread;
+    ++infeasible_;
+    states_[k].wakeup.clear();
+  }
   if (is_runnable && !asleep(k, current)) return current;
   for (std::uint32_t thread : runnable) {
     if (!asleep(k, thread)) return thread;
@@ -192,10 +174,18 @@ void Dpor::on_step(std::uint32_t thread, const PickContext& context) {
   if (blocked_) return;
   const std::uint32_t k = depth_++;
   widen(static_cast<std::uint32_t>(context.pending.size()));
-  for (const PendingInfo& info : context.pending) known_ = std::max(known_, info.object);
   enter(k);
   if (k >= replay_until_) {
-    if (asleep(k, thread)) {  // the only runnable thread is asleep
+    // A wakeup-tree branch is followed even through a sleeping thread: the tree
+    // decided the branch is new.
+    const std::uint32_t plan = planned(k);
+    if (plan == thread) {
+      subtree_ = states_[k].wakeup.take_first();
+    } else if (plan != kNone) {  // the only runnable thread is not the planned one
+      ++infeasible_;
+      states_[k].wakeup.clear();
+    }
+    if (plan != thread && asleep(k, thread)) {  // the only runnable thread is asleep
       blocked_ = true;
       ++sleep_blocked_;
       return;
@@ -217,33 +207,33 @@ void Dpor::on_step(std::uint32_t thread, const PickContext& context) {
   state.since = state.prev == kNone ? 0 : state.prev + 1;
   last_step_[thread] = k;
   if (k >= first_new_) {
-    state.known = known_;
-    state.op = context.pending[thread].op;
-    state.object = context.pending[thread].object;
+    const PendingInfo& info = context.pending[thread];
+    state.op = info.op;
+    state.object = stable(info.object, info.key);
     state.kind = ObjectKind::kNone;
     state.footprint = Footprint{};
     state.joined = kNone;
-    state.footprint.add(context.pending[thread].object, writes(context.pending[thread].op));
+    state.footprint.add(state.object, writes(info.op));
   }
 }
 
 void Dpor::on_event(const OpEvent& event) {
   if (blocked_ || depth_ == 0) return;
   const std::uint32_t k = depth_ - 1;
-  known_ = std::max(known_, event.object);
   if (event.op == OpKind::kSpawn) {
     widen(event.other + 1);
     spawned_by_[event.other] = k;
   }
   if (k < first_new_) return;
   State& state = states_[k];
-  if (event.object == state.object && event.object != 0) state.kind = event.object_kind;
+  const std::uint32_t object = stable(event.object, event.object_key);
+  if (object == state.object && object != 0) state.kind = event.object_kind;
   switch (event.op) {
     case OpKind::kFence: state.footprint.all = true; break;
     case OpKind::kJoin:
       if (event.other < last_step_.size()) state.joined = last_step_[event.other];
       break;
-    default: state.footprint.add(event.object, writes(event.op)); break;
+    default: state.footprint.add(object, writes(event.op)); break;
   }
 }
 
@@ -279,7 +269,11 @@ void Dpor::find_races(std::uint32_t e) {
     // Not reversible (e.g. j released the lock e acquires): skipped, and it does not
     // hide the earlier candidates behind it.
     if (!reversible(j, e)) continue;
-    reverse(j, e);
+    if (variant_ == DporVariant::kOptimal) {
+      insert_wakeup(j, e);
+    } else {
+      add_backtrack(j, e);
+    }
     const std::uint32_t* cj = clock(j);
     for (std::uint32_t u = 0; u < stride_; ++u) scratch_[u] = std::max(scratch_[u], cj[u]);
   }
@@ -300,7 +294,7 @@ bool Dpor::reversible(std::uint32_t j, std::uint32_t e) const {
   return !(mutex && release && later.op == OpKind::kAcquire && earlier.object == later.object);
 }
 
-void Dpor::reverse(std::uint32_t j, std::uint32_t e) {
+void Dpor::add_backtrack(std::uint32_t j, std::uint32_t e) {
   // v = the steps after j that do not happen after it, then e. Its initials are the
   // threads whose first step in v has no predecessor in v; one of them must be in
   // backtrack(j) (source sets, Abdulla et al. 2014, Algorithm 1, lines 7-9).
@@ -332,6 +326,100 @@ void Dpor::reverse(std::uint32_t j, std::uint32_t e) {
   } else {
     earlier.backtrack |= earlier.enabled;  // conservative (Flanagan & Godefroid)
   }
+}
+
+std::uint32_t Dpor::stable(std::uint32_t id, std::uint64_t key) {
+  if (id == 0) return 0;
+  if (id >= by_id_.size()) by_id_.resize(id + 1, 0);
+  if (by_id_[id] == 0) {
+    by_id_[id] = stable_.try_emplace(key, static_cast<std::uint32_t>(stable_.size() + 1)).first->second;
+  }
+  return by_id_[id];
+}
+
+std::uint32_t Dpor::planned(std::uint32_t k) const {
+  return states_[k].wakeup.empty() ? kNone : states_[k].wakeup.first();
+}
+
+// v = notdep(j, E).e as a WakeupTree::Sequence: the steps of v in order, each thread's
+// steps consumed from its first as the insertion walks down the tree. Happens-before
+// inside v is the current execution's (no step of v happens after j, so no path
+// between two of them leaves v).
+class Dpor::Reversal final : public WakeupTree::Sequence {
+ public:
+  Reversal(const Dpor& dpor, std::uint32_t j, std::uint32_t e)
+      : dpor_(dpor), next_(dpor.stride_, kNone) {
+    for (std::uint32_t i = j + 1; i < e; ++i) {
+      if (!dpor.before(j, i)) steps_.push_back(i);
+    }
+    steps_.push_back(e);
+    for (std::uint32_t x = static_cast<std::uint32_t>(steps_.size()); x-- > 0;) {
+      next_[dpor.states_[steps_[x]].thread] = x;
+    }
+    left_ = steps_.size();
+  }
+
+  bool empty() const override { return left_ == 0; }
+
+  bool weak_initial(const SeenStep& step) const override {
+    const std::uint32_t first = next_[step.thread];
+    if (first != kNone) {  // an initial: no other thread's first step precedes it
+      for (std::uint32_t r = 0; r < next_.size(); ++r) {
+        if (r != step.thread && next_[r] != kNone && dpor_.before(steps_[next_[r]], steps_[first])) {
+          return false;
+        }
+      }
+      return true;
+    }
+    for (std::uint32_t x = 0; x < steps_.size(); ++x) {  // independent of all of v
+      if (!taken(x) && step.footprint.dependent(dpor_.states_[steps_[x]].footprint)) return false;
+    }
+    return true;
+  }
+
+  void remove(std::uint32_t thread) override {
+    std::uint32_t& x = next_[thread];
+    if (x == kNone) return;
+    --left_;
+    std::uint32_t y = x + 1;
+    while (y < steps_.size() && dpor_.states_[steps_[y]].thread != thread) ++y;
+    x = y < steps_.size() ? y : kNone;
+  }
+
+  std::vector<SeenStep> rest() const override {
+    std::vector<SeenStep> out;
+    for (std::uint32_t x = 0; x < steps_.size(); ++x) {
+      if (taken(x)) continue;
+      const State& state = dpor_.states_[steps_[x]];
+      out.push_back(SeenStep{state.thread, state.footprint});
+    }
+    return out;
+  }
+
+ private:
+  // Steps of a thread are consumed from its first: x is gone iff its thread's next
+  // step comes after it.
+  bool taken(std::uint32_t x) const {
+    const std::uint32_t first = next_[dpor_.states_[steps_[x]].thread];
+    return first == kNone || first > x;
+  }
+
+  const Dpor& dpor_;
+  std::vector<std::uint32_t> steps_;
+  std::vector<std::uint32_t> next_;  // per thread: index in steps_ of its first step left
+  std::size_t left_ = 0;
+};
+
+void Dpor::insert_wakeup(std::uint32_t j, std::uint32_t e) {
+  Reversal v(*this, j, e);
+  State& state = states_[j];
+  // A thread asleep at j that is a weak initial of v already covers it.
+  for (const std::vector<SeenStep>* set : {&state.sleep, &state.explored}) {
+    for (const SeenStep& asleep : *set) {
+      if (v.weak_initial(asleep)) return;
+    }
+  }
+  state.wakeup.insert(v);
 }
 
 }  // namespace lockstep::internal

@@ -1,7 +1,19 @@
-// Source-set dynamic partial-order reduction with sleep sets (Abdulla, Aronis, Jonsson
-// & Sagonas, "Optimal Dynamic Partial Order Reduction", POPL 2014, Algorithm 1;
-// building on Flanagan & Godefroid, "Dynamic Partial-Order Reduction for Model
-// Checking Software", POPL 2005, and Godefroid's sleep sets).
+// Dynamic partial-order reduction, in two variants (option dpor=optimal|source):
+//
+//  - optimal (the default): optimal DPOR with wakeup trees (Abdulla, Aronis, Jonsson
+//    & Sagonas, "Optimal Dynamic Partial Order Reduction", POPL 2014, Algorithm 2;
+//    "Source Sets: A Foundation for Optimal Dynamic Partial Order Reduction", JACM
+//    64(4), 2017). A race (j, e) is reversed by inserting the sequence
+//    v = notdep(j, E).e (the steps after j that do not happen after j, then e) into
+//    the wakeup tree of the state before j (strategies/wakeup_tree.h), unless a
+//    thread asleep there or a branch already there covers v (weak initials). Later
+//    executions follow the tree's branches, so every execution is a new Mazurkiewicz
+//    trace and none is cut short by sleep sets (see "Exactness" below).
+//  - source: source-set DPOR with sleep sets (the same papers, Algorithm 1; building
+//    on Flanagan & Godefroid, "Dynamic Partial-Order Reduction for Model Checking
+//    Software", POPL 2005, and Godefroid's sleep sets): only the first thread of v
+//    is added to the backtrack set of the state before j. Cheaper per race, but some
+//    executions end sleep-set blocked (their remaining steps repeat explored traces).
 //
 // Two schedules that differ only in the order of independent steps reach the same
 // state; DPOR runs one execution per such class (Mazurkiewicz trace) instead of one
@@ -45,17 +57,31 @@
 //
 // Random choices (which waiter notify_one wakes, spurious wakeups) are enumerated
 // exhaustively, like dfs. Up to 64 threads per execution.
+// Exactness: optimal DPOR runs exactly one execution per trace when every race it
+// reverses is feasible as computed (reversible() below). Steps recorded in different
+// executions are compared by object key (OpEvent::object_key), not by the
+// per-execution ids, which follow the order of first use: with ids, a wakeup tree and
+// a sleep set could judge the same pair of steps differently, and the two judgements
+// together lose traces. The tests check exact equality on random programs over
+// Shared, Atomic and Mutex; infeasible() and sleep_blocked() count the executions
+// where it did not hold.
 #pragma once
 
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "lockstep/strategy.h"
+#include "strategies/footprint.h"
+#include "strategies/wakeup_tree.h"
 
 namespace lockstep::internal {
 
+enum class DporVariant : std::uint8_t { kOptimal, kSource };
+
 class Dpor final : public Strategy {
  public:
+  explicit Dpor(DporVariant variant = DporVariant::kOptimal) : variant_(variant) {}
   std::string_view name() const override { return "dpor"; }
   bool begin_execution(std::uint64_t execution) override;
   std::uint32_t pick(std::span<const std::uint32_t> runnable, std::uint32_t current,
@@ -69,44 +95,31 @@ class Dpor final : public Strategy {
   // Executions cut short because every enabled thread was asleep (their remaining
   // steps repeat an explored class; 0 for optimal DPOR, small for source sets).
   std::uint64_t sleep_blocked() const { return sleep_blocked_; }
+  // Wakeup-tree branches dropped because the thread they run next was not runnable
+  // there (a race reversed that the scenario cannot reorder; 0 when reversible() is
+  // exact for the primitives used).
+  std::uint64_t infeasible() const { return infeasible_; }
 
  private:
   static constexpr std::uint32_t kNone = ~std::uint32_t{0};
-  static constexpr std::uint32_t kMaxObjects = 4;
+  class Reversal;  // v = notdep(j, E).e of one race, as a WakeupTree::Sequence
 
-  struct Footprint {
-    std::uint32_t objects[kMaxObjects] = {};
-    std::uint8_t size = 0;
-    std::uint8_t writes = 0;  // bit i: objects[i] is written
-    bool all = false;         // dependent with every step
-    void add(std::uint32_t object, bool write);
-    bool dependent(const Footprint& other) const;
-  };
-  // Object ids are given at first use, so they agree between executions only for the
-  // objects used in their common prefix: ids up to `known`. A sleeping step that
-  // touched a later id is dependent with every step that touches any later id.
-  struct Asleep {
-    std::uint32_t thread;
-    std::uint32_t known;
-    Footprint footprint;  // of its next step, observed when it was explored
-    bool dependent(const Footprint& step) const;
-  };
   struct State {  // the state before step i, and step i taken from it
     std::uint32_t thread = 0;
     std::uint32_t local = 0;       // index of the step among its thread's steps
     std::uint32_t prev = kNone;    // the thread's previous step, or its spawning step
     std::uint32_t joined = kNone;  // last step of the thread this step joined
     std::uint32_t since = 0;       // the state from which the step was pending
-    std::uint32_t known = 0;       // object ids in use before the step
-    std::uint32_t object = 0;      // of the pending operation
+    std::uint32_t object = 0;      // of the pending operation (a stable id)
     OpKind op = OpKind::kNone;     // the pending operation
     ObjectKind kind = ObjectKind::kNone;
     std::uint64_t enabled = 0;     // threads enabled in the state
-    std::uint64_t backtrack = 0;   // threads to explore from the state
+    std::uint64_t backtrack = 0;   // source: threads to explore from the state
     std::uint64_t done = 0;        // explored from the state
+    WakeupTree wakeup;             // optimal: branches still to explore from the state
     Footprint footprint;
-    std::vector<Asleep> sleep;     // the sleep set of the state
-    std::vector<Asleep> explored;  // done threads with their steps' footprints
+    std::vector<SeenStep> sleep;     // the sleep set of the state
+    std::vector<SeenStep> explored;  // done threads with their steps' footprints
   };
   struct RandomNode {
     std::uint32_t after;  // steps before the choice (it happens in step after - 1)
@@ -115,15 +128,29 @@ class Dpor final : public Strategy {
   };
 
   std::uint32_t* clock(std::uint32_t step) { return &clocks_[std::size_t{step} * stride_]; }
+  const std::uint32_t* clock(std::uint32_t step) const {
+    return &clocks_[std::size_t{step} * stride_];
+  }
+  // Step i happens before step k (i < k).
+  bool before(std::uint32_t i, std::uint32_t k) const {
+    return states_[i].local < clock(k)[states_[i].thread];
+  }
   void widen(std::uint32_t threads);
   // Makes step `k` the next: completes step k - 1 (clock) and computes k's sleep set.
   void enter(std::uint32_t k);
   void complete(std::uint32_t step);
   void find_races(std::uint32_t e);
-  void reverse(std::uint32_t j, std::uint32_t e);
+  void add_backtrack(std::uint32_t j, std::uint32_t e);  // source sets
+  void insert_wakeup(std::uint32_t j, std::uint32_t e);  // wakeup trees
   bool asleep(std::uint32_t k, std::uint32_t thread) const;
   bool reversible(std::uint32_t j, std::uint32_t e) const;
+  // DPOR's id of the object with execution id `id` and key `key` (OpEvent::object_key):
+  // the same in every execution.
+  std::uint32_t stable(std::uint32_t id, std::uint64_t key);
+  // The thread the wakeup tree of fresh state k runs next, or kNone.
+  std::uint32_t planned(std::uint32_t k) const;
 
+  DporVariant variant_;
   std::vector<State> states_;  // states_[0, size_) is the current path (reused storage)
   std::uint32_t size_ = 0;
   std::vector<RandomNode> randoms_;
@@ -132,6 +159,9 @@ class Dpor final : public Strategy {
   // Per execution, indexed by thread.
   std::vector<std::uint32_t> last_step_, spawned_by_, steps_of_, first_in_v_;
   std::vector<std::uint32_t> scratch_;  // J of find_races, stride_ wide
+  std::unordered_map<std::uint64_t, std::uint32_t> stable_;  // object key -> stable id
+  std::vector<std::uint32_t> by_id_;  // this execution's object id -> stable id (0: not yet)
+  WakeupTree subtree_;  // the wakeup tree of the next fresh state (optimal)
 
   bool started_ = false;
   std::uint32_t first_new_ = 0;      // steps before it are replayed unchanged
@@ -140,9 +170,9 @@ class Dpor final : public Strategy {
   std::uint32_t depth_ = 0;          // on_step calls in this execution
   std::uint32_t entered_ = 0;        // enter() done for steps < entered_
   std::uint32_t random_depth_ = 0;
-  std::uint32_t known_ = 0;  // the largest object id seen in this execution
   bool blocked_ = false;
   std::uint64_t sleep_blocked_ = 0;
+  std::uint64_t infeasible_ = 0;
 };
 
 }  // namespace lockstep::internal

@@ -119,6 +119,11 @@ struct OpEvent {
   std::uint32_t other = 0;    // spawned/joined/woken thread, when op says so
   std::uint64_t step = 0;     // scheduling points before this event
   std::int64_t value = 0;
+  // The object's identity across executions (object ids are given at first use, so
+  // they differ between executions): its constructing thread and how many objects
+  // that thread constructed before it, the spawned thread for a thread handle, or its
+  // address for an object constructed outside the execution. 0: none.
+  std::uint64_t object_key = 0;
   SourceLocation location;
 };
 

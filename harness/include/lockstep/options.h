@@ -89,6 +89,10 @@ using Millis = std::chrono::milliseconds;
   X(progress, std::string, kChoice, "auto", "auto|on|off",                              \
     "progress lines on stderr during long searches (auto: when stderr is a terminal "   \
     "or the search runs longer than 2s)")                                               \
+  X(dpor, std::string, kChoice, "optimal", "optimal|source",                            \
+    "algorithm of strategy dpor: optimal (wakeup trees: one execution per Mazurkiewicz "  \
+    "trace) or source (source sets and sleep sets: less work per race, some executions " \
+    "cut short as redundant)")                                                          \
   X(bound, std::uint64_t, kUint, 2, "",                                                 \
     "largest preemption (preemption-bound, portfolio's bounded-random) or delay "       \
     "(delay-bound) count searched")                                                     \

@@ -29,6 +29,7 @@ struct PendingInfo {
   OpKind op = OpKind::kNone;
   std::uint32_t object = 0;  // per-execution object id; 0: none
   bool blocked = false;      // not runnable at this point
+  std::uint64_t key = 0;     // the object's identity across executions (OpEvent::object_key)
 };
 
 struct PickContext {

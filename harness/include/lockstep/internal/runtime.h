@@ -47,16 +47,24 @@ enum class Wait : std::uint8_t {
 
 // Base of every primitive's model state. Model state is per execution: the runtime
 // calls reset_model() on first use in each execution (an object may outlive one).
+// The identity of an object being constructed, the same in every execution that
+// constructs it (ids are per execution and given at first use, so they are not):
+// inside an execution, the constructing logical thread and how many objects it
+// constructed before; outside one, the object's address (it outlives executions).
+// Thread handles get theirs from their thread when registered.
+std::uint64_t creation_key(ObjectKind kind, const void* object);
+
 class ModelObject {
  public:
   ModelObject(ObjectKind kind, const char* name, SourceLocation declared)
-      : kind_(kind), name_(name), declared_(declared) {}
+      : kind_(kind), name_(name), declared_(declared), key_(creation_key(kind, this)) {}
   ModelObject(const ModelObject&) = delete;
   ModelObject& operator=(const ModelObject&) = delete;
 
   ObjectKind kind() const { return kind_; }
   const char* name() const { return name_; }  // user-given, or nullptr
   const SourceLocation& declared() const { return declared_; }
+  std::uint64_t key() const { return key_; }  // see creation_key
 
   // Can `thread` perform the blocking operation `op` now?
   virtual bool ready(std::uint32_t thread, OpKind op) const {
@@ -104,6 +112,7 @@ class ModelObject {
   ObjectKind kind_;
   const char* name_;
   SourceLocation declared_;
+  std::uint64_t key_;
   std::uint64_t epoch_ = 0;  // serial of the execution the model state belongs to
   std::uint32_t id_ = 0;
 };
