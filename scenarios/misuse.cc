@@ -118,14 +118,16 @@ LOCKSTEP_SCENARIO(misuse_released_before_exit, pass, "the fix: every path releas
 
 // A Lock acquired and never released: when every thread is done nobody can release it.
 LOCKSTEP_SCENARIO(misuse_held_at_end, misuse, "a Lock is still held when the scenario ends") {
-  static std::optional<lockstep::Lock> registry;  // outlives the body: not destroyed held
+  // Outlives the body, so it is not destroyed held. Per OS thread: with workers=N the
+  // bodies of different workers run at the same time, and one static would be shared.
+  static thread_local std::optional<lockstep::Lock> registry;
   registry.emplace("registry");
   lockstep::Thread worker([&] { registry->acquire(); });
   worker.join();
 }
 
 LOCKSTEP_SCENARIO(misuse_released_at_end, pass, "the fix: the Lock is released before the end") {
-  static std::optional<lockstep::Lock> registry;
+  static thread_local std::optional<lockstep::Lock> registry;  // as above
   registry.emplace("registry");
   lockstep::Thread worker([&] {
     registry->acquire();
@@ -256,12 +258,12 @@ LOCKSTEP_SCENARIO(misuse_single_join, pass, "the fix: join once (or let the Thre
 }
 
 LOCKSTEP_SCENARIO(misuse_never_joined, misuse, "a background Thread kept in a static, never joined") {
-  static std::optional<lockstep::Thread> background;
+  static thread_local std::optional<lockstep::Thread> background;  // per worker, as above
   background = lockstep::Thread([] {});
 }
 
 LOCKSTEP_SCENARIO(misuse_joined_at_end, pass, "the fix: the static Thread is joined at the end") {
-  static std::optional<lockstep::Thread> background;
+  static thread_local std::optional<lockstep::Thread> background;
   background = lockstep::Thread([] {});
   background->join();
 }
