@@ -45,8 +45,7 @@ std::string result_text(const OpEvent& event) {
 
 Lasso::Lasso() : ring_(kRing) {}
 
-void Lasso::begin_execution(const ExecutionView& view) {
-  after_ = view.options().livelock_after;
+void Lasso::begin_execution(const ExecutionView&) {
   hash_ = 0;
   last_step_ = ~std::uint64_t{0};
   events_ = 0;
@@ -100,7 +99,7 @@ void Lasso::update_object(const OpEvent& event) {
 }
 
 void Lasso::on_event(const OpEvent& event, const ExecutionView& view, FindingSink& sink) {
-  if (event.step < after_ || reported_) return;
+  if (reported_) return;
   if (event.object != 0) update_object(event);
   if (event.thread >= threads_.size()) threads_.resize(event.thread + 1);
   ThreadTrack& thread = threads_[event.thread];

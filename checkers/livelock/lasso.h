@@ -21,8 +21,8 @@
 //
 // Cost: nothing for the first `livelock-after` scheduling points of an execution (it
 // asks for no events before them, Checker::events_from_step); after that a few XORs
-// and a copy of the event into a ring per event, and one compare against a saved state whose distance doubles up to half the
-// ring (Brent's cycle finding, adapted: the saved state must recur, not the sequence).
+// and a copy of the event into a ring per event, and one compare against a saved
+// state whose distance doubles up to half the ring (Brent's cycle finding, adapted: the saved state must recur, not the sequence).
 // Only on a match is the ring searched for the shortest valid cycle. The trade-off of
 // livelock-after: short executions pay nothing, and a livelock is reported after that
 // many points (its prefix is at least that long) instead of at its first repetition.
@@ -83,7 +83,6 @@ class Lasso final : public Checker {
   void report(std::uint64_t from, std::uint64_t index, const ExecutionView& view,
               FindingSink& sink) const;
 
-  std::uint64_t after_ = 0;
   std::uint64_t hash_ = 0;
   std::uint64_t last_step_ = 0;  // step of the last event (a new step: a scheduling point)
   std::uint64_t events_ = 0;    // events hashed in this execution

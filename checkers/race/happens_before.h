@@ -19,15 +19,13 @@
 // Layout (the cost of every lock operation is a join or a copy of two clocks): all
 // clocks have the same width, a power of two above every thread id seen (4 until a
 // fifth thread appears), and live as rows of flat tables, one row per thread, object or
-// concurrently read variable. A join is then `width` maxima over adjacent words (one
-// or two vector instructions), a copy a memcpy of `width` words, and a lookup needs no
-// bounds check. A thread beyond the width re-lays every table out (rare: the width is
+// concurrently read variable. A join is then `width` maxima over adjacent words, a copy
+// `width` words, and a lookup needs no bounds check. A thread beyond the width re-lays every table out (rare: the width is
 // kept across reset()).
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <vector>
 
 namespace lockstep::checkers {
@@ -114,22 +112,15 @@ class HappensBefore {
   void add_variables(std::uint32_t variable);
   void widen(std::uint32_t width);
   std::uint32_t new_read_row();
-  // In blocks of kBlock entries (the width is a multiple): each block is one vector
-  // instruction, where a loop over a width known only at run time would be scalar.
-  static constexpr std::uint32_t kBlock = 4;
-  void join_into(std::uint32_t* __restrict into, const std::uint32_t* __restrict from) const {
-    for (std::uint32_t b = 0; b < width_; b += kBlock) {
-      for (std::uint32_t u = b; u < b + kBlock; ++u) into[u] = std::max(into[u], from[u]);
-    }
+  void join_into(std::uint32_t* into, const std::uint32_t* from) const {
+    for (std::uint32_t u = 0; u < width_; ++u) into[u] = std::max(into[u], from[u]);
   }
-  void copy_into(std::uint32_t* __restrict into, const std::uint32_t* __restrict from) const {
-    for (std::uint32_t b = 0; b < width_; b += kBlock) {
-      std::memcpy(into + b, from + b, kBlock * sizeof(std::uint32_t));
-    }
+  void copy_into(std::uint32_t* into, const std::uint32_t* from) const {
+    std::copy_n(from, width_, into);
   }
   void clear(std::uint32_t* c) const { std::fill_n(c, width_, 0u); }
 
-  std::uint32_t width_ = kBlock;  // entries per clock: a power of two > every thread id
+  std::uint32_t width_ = 4;  // entries per clock: a power of two > every thread id
   std::uint32_t threads_ = 0;   // threads started in this execution
   std::uint32_t objects_ = 0;   // object rows in use in this execution
   std::uint32_t variables_used_ = 0;

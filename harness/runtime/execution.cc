@@ -519,21 +519,11 @@ bool Execution::point(ModelObject* object, OpKind op, Wait wait,
   return true;
 }
 
-// One call site per position in the list, not one loop: each site then sees mostly one
-// target (the first checker of most events is the race checker, the second the misuse
-// checker ...), which the CPU predicts, where a single site cycling through the
-// checkers is mispredicted on most calls (measured: a fifth of emit's time).
-[[gnu::always_inline]] inline void Execution::dispatch(const std::vector<Checker*>& list,
-                                                       const OpEvent& event) {
-  const std::size_t n = list.size();
-  if (n == 0) return;
-  Checker* const* checkers = list.data();
-  checkers[0]->on_event(event, *this, *this);
-  if (n == 1) return;
-  checkers[1]->on_event(event, *this, *this);
-  if (n == 2) return;
-  checkers[2]->on_event(event, *this, *this);
-  for (std::size_t i = 3; i < n; ++i) checkers[i]->on_event(event, *this, *this);
+// The checkers of the stage in force that want `event`'s operation.
+inline void Execution::dispatch(const OpEvent& event) {
+  for (Checker* checker : dispatch_->by_op[static_cast<std::size_t>(event.op)]) {
+    checker->on_event(event, *this, *this);
+  }
 }
 
 void Execution::emit(OpEvent& event, ModelObject* object) {
@@ -551,7 +541,7 @@ void Execution::emit(OpEvent& event, ModelObject* object) {
   ++events_;
   fair_.observe(event);
   if (observe_steps_) [[unlikely]] config_->strategy->on_event(event);
-  dispatch(dispatch_->by_op[static_cast<std::size_t>(event.op)], event);
+  dispatch(event);
   if (config_->record_trace) [[unlikely]] {
     trace_.push_back(event);
     trace_stacks_.push_back(is_library_file(event.location.file_name()) ? capture_stack()
@@ -576,19 +566,18 @@ void Execution::report(Finding finding, bool fatal) {
   if (std::uncaught_exceptions() == 0) abort_current();
 }
 
-bool Execution::shared_access(ModelObject* object, OpKind op, bool has_value, std::int64_t value,
+void Execution::shared_access(ModelObject* object, OpKind op, bool has_value, std::int64_t value,
                               const SourceLocation& location) {
   const std::uint32_t id = object->bind(*this);
   // Whether the variable's accesses are points is decided once per object, in
   // register_object.
-  if (objects_[id - 1].point && !point(object, op, Wait::kNever, location)) return false;
+  if (objects_[id - 1].point && !point(object, op, Wait::kNever, location)) return;
   OpEvent event;
   event.op = op;
   event.location = location;
   event.has_value = has_value;
   event.value = value;
   emit(event, object);
-  return !aborting_;
 }
 
 std::uint32_t variable_key(const char* file, std::uint32_t line, const char* name) {
@@ -648,9 +637,7 @@ void Execution::emit_destroy(OpEvent& event) {
   event.op = OpKind::kDestroy;
   event.thread = current_;
   event.step = step_;
-  for (Checker* checker : dispatch_->by_op[static_cast<std::size_t>(OpKind::kDestroy)]) {
-    checker->on_event(event, *this, *this);
-  }
+  dispatch(event);
 }
 
 ThreadState Execution::thread_state(std::uint32_t thread) const {
@@ -742,9 +729,9 @@ bool tearing_down(const Execution& ex) { return ex.aborting(); }
 std::uint32_t current_thread(const Execution& ex) { return ex.current(); }
 std::uint32_t choose(Execution& ex, std::uint32_t bound) { return ex.choose(bound); }
 void report(Execution& ex, Finding finding, bool fatal) { ex.report(std::move(finding), fatal); }
-bool shared_access(Execution& ex, ModelObject* object, OpKind op, bool has_value,
+void shared_access(Execution& ex, ModelObject* object, OpKind op, bool has_value,
                    std::int64_t value, const SourceLocation& location) {
-  return ex.shared_access(object, op, has_value, value, location);
+  ex.shared_access(object, op, has_value, value, location);
 }
 bool spurious_wakeups(const Execution& ex) { return ex.spurious_wakeups(); }
 std::uint64_t execution_epoch(const Execution& ex) { return ex.epoch(); }

@@ -156,7 +156,7 @@ class Execution final : public ExecutionView, private FindingSink {
   bool aborting() const { return aborting_; }
   std::uint32_t current() const { return current_; }
   // Shared<T>'s access (runtime.h shared_access).
-  bool shared_access(ModelObject* object, OpKind op, bool has_value, std::int64_t value,
+  void shared_access(ModelObject* object, OpKind op, bool has_value, std::int64_t value,
                      const SourceLocation& location);
   // The creation key of an object the current thread constructs now.
   std::uint64_t next_creation_key() {
@@ -252,7 +252,7 @@ class Execution final : public ExecutionView, private FindingSink {
     std::array<std::vector<Checker*>, kOpKindCount> by_op;
   };
   void prepare_dispatch(const std::vector<Checker*>& checkers);
-  void dispatch(const std::vector<Checker*>& list, const OpEvent& event);
+  void dispatch(const OpEvent& event);
   // The step that needs point()'s cold path next: the next stage's start, or the step
   // bound's first violation.
   void arm_step_alarm();

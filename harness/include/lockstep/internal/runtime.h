@@ -45,8 +45,6 @@ enum class Wait : std::uint8_t {
   kTimed,  // always enabled; when picked while not ready it times out (logical time)
 };
 
-// Base of every primitive's model state. Model state is per execution: the runtime
-// calls reset_model() on first use in each execution (an object may outlive one).
 // The identity of an object being constructed, the same in every execution that
 // constructs it (ids are per execution and given at first use, so they are not):
 // inside an execution, the constructing logical thread and how many objects it
@@ -54,6 +52,8 @@ enum class Wait : std::uint8_t {
 // Thread handles get theirs from their thread when registered.
 std::uint64_t creation_key(ObjectKind kind, const void* object);
 
+// Base of every primitive's model state. Model state is per execution: the runtime
+// calls reset_model() on first use in each execution (an object may outlive one).
 class ModelObject {
  public:
   ModelObject(ObjectKind kind, const char* name, SourceLocation declared)
@@ -150,9 +150,8 @@ std::uint32_t choose(Execution& ex, std::uint32_t bound);
 void report(Execution& ex, Finding finding, bool fatal);
 // A Shared<T> access by the current thread, in one call: a scheduling point first when
 // option shared-points makes the variable's accesses points, then its event (op kRead
-// or kWrite; `value` when `has_value`). Returns false while tearing down (the access
-// then does nothing).
-bool shared_access(Execution& ex, ModelObject* object, OpKind op, bool has_value,
+// or kWrite; `value` when `has_value`). While tearing down it does nothing.
+void shared_access(Execution& ex, ModelObject* object, OpKind op, bool has_value,
                    std::int64_t value, const SourceLocation& location);
 // Spurious wakeups allowed for condition waits (option spurious-wakeups).
 bool spurious_wakeups(const Execution& ex);
