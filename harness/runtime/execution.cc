@@ -34,6 +34,44 @@ namespace {
 // Every execution in the process gets a distinct epoch, so model objects that outlive
 // an execution (or are shared between workers' executions by mistake) are re-bound.
 std::atomic<std::uint64_t> g_next_epoch{1};
+
+// The epochs of the executions running now: each Execution owns a slot for its
+// lifetime (a worker runs one execution at a time) and stores its epoch there while it
+// runs. A model object whose epoch is another slot's is in use by another worker's
+// execution, the user error of a primitive kept in a static or a global with
+// workers=N: bind_new reports it instead of letting the two executions overwrite each
+// other's model state (which crashed the runtime). Executions beyond kLiveSlots at
+// once go unchecked; with one Execution in the process nothing is checked.
+constexpr std::size_t kLiveSlots = 64;
+std::atomic<std::uint64_t> g_live[kLiveSlots];
+std::atomic<std::uint32_t> g_executions{0};
+
+std::size_t take_live_slot() {
+  g_executions.fetch_add(1, std::memory_order_relaxed);
+  for (std::size_t i = 0; i < kLiveSlots; ++i) {
+    std::uint64_t free = 0;
+    // A slot is taken by storing a non-zero epoch that no execution ever has.
+    if (g_live[i].compare_exchange_strong(free, ~std::uint64_t{0})) return i;
+  }
+  return kLiveSlots;
+}
+
+void give_back_live_slot(std::size_t slot) {
+  if (slot < kLiveSlots) g_live[slot].store(0, std::memory_order_release);
+  g_executions.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void set_live(std::size_t slot, std::uint64_t epoch) {
+  if (slot < kLiveSlots) g_live[slot].store(epoch, std::memory_order_release);
+}
+
+bool running_elsewhere(std::uint64_t epoch) {
+  if (epoch == 0 || g_executions.load(std::memory_order_relaxed) < 2) return false;
+  for (const std::atomic<std::uint64_t>& live : g_live) {
+    if (live.load(std::memory_order_acquire) == epoch) return true;
+  }
+  return false;
+}
 }  // namespace
 
 std::string ThreadHandle::state_text() const {
@@ -47,7 +85,11 @@ std::uint64_t creation_key(ObjectKind kind, const void* object) {
 }
 
 std::uint32_t ModelObject::bind_new(Execution& ex) {
-  epoch_ = ex.epoch();
+  std::uint64_t old = epoch_.load(std::memory_order_acquire);
+  // Another worker's execution uses the object now, or binds it at this moment.
+  if (running_elsewhere(old) || !epoch_.compare_exchange_strong(old, ex.epoch(), std::memory_order_acq_rel)) {
+    return ex.report_shared_object(this);
+  }
   id_ = ex.register_object(this);
   reset_model();
   return id_;
@@ -55,7 +97,7 @@ std::uint32_t ModelObject::bind_new(Execution& ex) {
 
 ModelObject::~ModelObject() {
   Execution* const ex = tls_execution;
-  if (ex == nullptr || epoch_ != ex->epoch() || ex->aborting()) return;
+  if (ex == nullptr || epoch_.load(std::memory_order_relaxed) != ex->epoch() || ex->aborting()) return;
   if (!is_lock_kind(kind_)) return;
   OpEvent event;
   event.object_kind = kind_;
@@ -64,9 +106,27 @@ ModelObject::~ModelObject() {
   ex->emit_destroy(event);
 }
 
-Execution::Execution(StackPool& stacks) : stacks_(stacks) {}
+Execution::Execution(StackPool& stacks) : stacks_(stacks), live_slot_(take_live_slot()) {}
 
-Execution::~Execution() = default;
+Execution::~Execution() { give_back_live_slot(live_slot_); }
+
+std::uint32_t Execution::report_shared_object(ModelObject* object) {
+  Finding finding;
+  finding.kind = FindingKind::kNondeterminism;
+  finding.threads = {current_};
+  finding.locations = {Location::from(object->declared())};
+  const std::string name = object->name() != nullptr ? std::string(" '") + object->name() + "'" : "";
+  finding.message = "lockstep::" + std::string(object_kind_name(object->kind())) + name +
+                    " is used by two executions at once (another worker's execution uses it too)";
+  finding.details =
+      "with workers=N each worker runs its own executions at the same time; a primitive "
+      "in a static, a global or an object built outside the body is shared by them. Build "
+      "it inside the body, or keep it in a static thread_local (one per worker). The "
+      "replay token cannot show it: a replay runs one execution alone";
+  report(std::move(finding), /*fatal=*/true);
+  // Still here while unwinding: a fresh id of this execution, the object left alone.
+  return register_object(object);
+}
 
 LogicalThread& Execution::new_thread() {
   if (thread_count_ == threads_.size()) threads_.push_back(std::make_unique<LogicalThread>());
@@ -155,6 +215,7 @@ void Execution::run(const std::function<void()>& body, const ExecutionConfig& co
   aborting_ = false;
   observe_steps_ = config.strategy->observes_steps();
   epoch_ = g_next_epoch.fetch_add(1, std::memory_order_relaxed);
+  set_live(live_slot_, epoch_);
   fair_.reset(config.fair);
 
   LogicalThread& main = new_thread();
@@ -172,6 +233,7 @@ void Execution::run(const std::function<void()>& body, const ExecutionConfig& co
   switch_context(&worker_, main.context);
   sanitizer_acquire(&end_token_);
   tls_execution = nullptr;
+  set_live(live_slot_, ~std::uint64_t{0});  // the slot stays taken; the epoch is over
   if (config.heartbeat != nullptr) config.heartbeat->in_execution.store(false, std::memory_order_relaxed);
 
   if (!aborting_) {

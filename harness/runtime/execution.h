@@ -141,6 +141,9 @@ class Execution final : public ExecutionView, private FindingSink {
   std::uint32_t threads_created() const { return thread_count_; }
   std::uint64_t steps() const { return step_; }
   std::uint64_t epoch() const { return epoch_; }
+  // ModelObject::bind_new found `object` in use by another execution running now (another
+  // worker's): reports it (fatal) and returns an id of this execution for the object.
+  [[gnu::noinline, gnu::cold]] std::uint32_t report_shared_object(ModelObject* object);
 
   // --- the primitives' interface (lockstep/internal/runtime.h) -----------------------
   bool point(ModelObject* object, OpKind op, Wait wait, const SourceLocation& location);
@@ -283,6 +286,7 @@ class Execution final : public ExecutionView, private FindingSink {
   std::uint32_t current_ = 0;
   std::uint64_t step_ = 0;
   std::uint64_t epoch_ = 0;
+  std::size_t live_slot_ = 0;  // in the table of running executions (execution.cc)
   bool aborting_ = false;
   bool observe_steps_ = false;  // the strategy's observes_steps(), asked once per run
   // Addresses of the TSan edges around an execution: the worker releases `start_token_`
@@ -293,7 +297,7 @@ class Execution final : public ExecutionView, private FindingSink {
 };
 
 inline std::uint32_t ModelObject::bind(Execution& ex) {
-  return epoch_ == ex.epoch() ? id_ : bind_new(ex);
+  return epoch_.load(std::memory_order_relaxed) == ex.epoch() ? id_ : bind_new(ex);
 }
 
 }  // namespace lockstep::internal

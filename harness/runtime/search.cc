@@ -123,6 +123,10 @@ bool same_failures(const std::vector<Finding>& a, const std::vector<Finding>& b)
 }
 
 Finding nondeterminism_finding(const std::vector<Finding>& first, const Execution& rerun) {
+  // The execution found the scenario nondeterministic itself (a primitive used by two
+  // workers' executions at once, Execution::report_shared_object): that finding says
+  // more than the re-run, which runs alone and cannot see it again.
+  if (!first.empty() && first[0].kind == FindingKind::kNondeterminism) return first[0];
   Finding finding;
   finding.kind = FindingKind::kNondeterminism;
   std::string what = first.empty() ? "no finding" : std::string(finding_kind_name(first[0].kind));

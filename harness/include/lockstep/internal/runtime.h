@@ -10,6 +10,7 @@
 // Checkers, traces and strategies all hang off those calls.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include "lockstep/source_location.h"
 #include <string>
@@ -113,7 +114,10 @@ class ModelObject {
   const char* name_;
   SourceLocation declared_;
   std::uint64_t key_;
-  std::uint64_t epoch_ = 0;  // serial of the execution the model state belongs to
+  // Serial of the execution the model state belongs to. Atomic (relaxed loads: a plain
+  // load on x86-64) because a primitive kept in a static is reached by the executions
+  // of several workers at once; bind_new() detects that and reports it.
+  std::atomic<std::uint64_t> epoch_{0};
   std::uint32_t id_ = 0;
 };
 
