@@ -553,7 +553,11 @@ bool Execution::point(ModelObject* object, OpKind op, Wait wait,
   // after the switch instead of holding a reference across it.
   pending_[me.id].op = op;
   pending_[me.id].object = object != nullptr ? object->bind(*this) : 0;
-  pending_[me.id].key = object != nullptr ? objects_[pending_[me.id].object - 1].key : 0;
+  // Keys are for strategies that compare steps across executions (DPOR); one load
+  // less per point for the others.
+  if (observe_steps_) [[unlikely]] {
+    pending_[me.id].key = object != nullptr ? objects_[pending_[me.id].object - 1].key : 0;
+  }
   if (Heartbeat* beat = config_->heartbeat) {
     if (beat->abandoned.load(std::memory_order_relaxed)) [[unlikely]] park_abandoned(*beat);
     beat->beats.store(beat->beats.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
@@ -598,7 +602,7 @@ void Execution::emit(OpEvent& event, ModelObject* object) {
   if (object != nullptr) {
     event.object = object->bind(*this);
     event.object_kind = object->kind();
-    event.object_key = objects_[event.object - 1].key;
+    if (observe_steps_) [[unlikely]] event.object_key = objects_[event.object - 1].key;
   }
   ++events_;
   fair_.observe(event);

@@ -122,7 +122,8 @@ struct OpEvent {
   // The object's identity across executions (object ids are given at first use, so
   // they differ between executions): its constructing thread and how many objects
   // that thread constructed before it, the spawned thread for a thread handle, or its
-  // address for an object constructed outside the execution. 0: none.
+  // address for an object constructed outside the execution. 0: none. Filled in only
+  // for a strategy that observes steps (Strategy::observes_steps()); checkers see 0.
   std::uint64_t object_key = 0;
   SourceLocation location;
 };

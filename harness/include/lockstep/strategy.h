@@ -29,7 +29,8 @@ struct PendingInfo {
   OpKind op = OpKind::kNone;
   std::uint32_t object = 0;  // per-execution object id; 0: none
   bool blocked = false;      // not runnable at this point
-  std::uint64_t key = 0;     // the object's identity across executions (OpEvent::object_key)
+  std::uint64_t key = 0;     // the object's identity across executions (OpEvent::object_key;
+                             // filled in only when the strategy observes_steps())
 };
 
 struct PickContext {
