@@ -33,6 +33,7 @@ void Dpor::widen(std::uint32_t threads) {
 
 bool Dpor::begin_execution(std::uint64_t) {
   depth_ = 0;
+  offered_at_ = kNone;
   entered_ = 0;
   random_depth_ = 0;
   by_id_.clear();
@@ -76,8 +77,19 @@ bool Dpor::begin_execution(std::uint64_t) {
     } else {
       std::uint64_t sleeping = 0;
       for (const SeenStep& asleep : state.sleep) sleeping |= bit(asleep.thread);
-      const std::uint64_t todo = state.backtrack & ~state.done & ~sleeping;
-      if (todo != 0) next = static_cast<std::uint32_t>(std::countr_zero(todo));
+      std::uint64_t todo = state.backtrack & ~state.done & ~sleeping;
+      while (todo != 0 && next == kNone) {
+        const auto thread = static_cast<std::uint32_t>(std::countr_zero(todo));
+        todo &= todo - 1;
+        if (variant_ != DporVariant::kBounded) {
+          next = thread;
+        } else if (state.spent + cost(k, thread) <= bound_) {
+          next = thread;
+          state.done |= bit(thread);  // also if the runtime does not offer it this time
+        } else {
+          state.done |= bit(thread);  // beyond the bound: the prefix is fixed, it never fits
+        }
+      }
     }
     if (next != kNone) {
       state.thread = next;
@@ -113,7 +125,8 @@ void Dpor::enter(std::uint32_t k) {
   state.explored.clear();
   state.wakeup = std::move(subtree_);
   subtree_.clear();
-  if (k == 0) return;
+  state.preemptible = false;
+  if (k == 0 || variant_ == DporVariant::kBounded) return;
   // Sleep sets (Godefroid): a thread asleep before step k - 1, or explored from there
   // already, stays asleep after it if its next step is independent of step k - 1.
   const State& before = states_[k - 1];
@@ -154,6 +167,12 @@ std::uint32_t Dpor::pick(std::span<const std::uint32_t> runnable, std::uint32_t 
     if (std::binary_search(runnable.begin(), runnable.end(), thread)) return thread;
     blocked_ = true;  // the scenario answered differently than last time: stop learning
     return runnable[0];
+  }
+  if (variant_ == DporVariant::kBounded) {
+    states_[k].preemptible = is_runnable;
+    offered_at_ = k;
+    offered_ = 0;
+    for (std::uint32_t thread : runnable) offered_ |= thread < 64 ? bit(thread) : 0;
   }
   if (const std::uint32_t thread = planned(k); thread != kNone) {
     if (std::binary_search(runnable.begin(), runnable.end(), thread)) return thread;
@@ -198,6 +217,10 @@ void Dpor::on_step(std::uint32_t thread, const PickContext& context) {
       const PendingInfo& info = context.pending[t];
       if (info.op != OpKind::kNone && !info.blocked) fresh.enabled |= bit(t);
     }
+    fresh.spent = k == 0 ? 0 : states_[k - 1].spent + cost(k - 1, states_[k - 1].thread);
+    // Bounded: the threads the runtime offered (fairness may hold some back), as
+    // preemption-bound sees them; without a pick, the one that runs.
+    if (variant_ == DporVariant::kBounded) fresh.enabled = offered_at_ == k ? offered_ : bit(thread);
     size_ = k + 1;
   }
   State& state = states_[k];
@@ -256,6 +279,10 @@ void Dpor::end_execution(std::uint64_t) {
 }
 
 void Dpor::find_races(std::uint32_t e) {
+  if (variant_ == DporVariant::kBounded) {
+    find_bounded_races(e);
+    return;
+  }
   const State& later = states_[e];
   const std::uint32_t q = later.thread;
   const std::uint32_t* pre = later.prev != kNone ? clock(later.prev) : nullptr;
@@ -326,6 +353,59 @@ void Dpor::add_backtrack(std::uint32_t j, std::uint32_t e) {
   } else {
     earlier.backtrack |= earlier.enabled;  // conservative (Flanagan & Godefroid)
   }
+}
+
+std::uint32_t Dpor::cost(std::uint32_t k, std::uint32_t thread) const {
+  return k > 0 && states_[k].preemptible && thread != states_[k - 1].thread ? 1 : 0;
+}
+
+std::string Dpor::scope() const {
+  if (variant_ != DporVariant::kBounded) return {};
+  return "with at most " + std::to_string(bound_) + " preemption" + (bound_ == 1 ? "" : "s");
+}
+
+void Dpor::find_bounded_races(std::uint32_t e) {
+  // Coons et al. 2013 (their Post(S, k, u) for the preemption bound): for every state s
+  // from which e was q's next step and every other thread v, the last step i of v
+  // before s that is dependent with e and does not happen before q's position at s.
+  // Over those states: every such step of v since q's previous step, and v's last one
+  // before it.
+  const State& later = states_[e];
+  const std::uint32_t q = later.thread;
+  const std::uint32_t* pre = later.prev != kNone ? clock(later.prev) : nullptr;
+  scratch_.assign(stride_, 0);  // per thread: its last candidate before `since` taken
+  for (std::uint32_t i = e; i-- > 0;) {
+    const State& earlier = states_[i];
+    const std::uint32_t v = earlier.thread;
+    if (v == q) continue;
+    if (i < later.since) {
+      if (scratch_[v] != 0) continue;
+      if (pre != nullptr && earlier.local < pre[v]) continue;  // before q's previous step
+    }
+    // Also the release of a mutex and a blocking acquire of it, which are never
+    // co-enabled: q may reach its acquire before i, block there, and so let i's thread
+    // continue without a preemption.
+    if (!earlier.footprint.dependent(later.footprint)) continue;
+    if (i < later.since) scratch_[v] = 1;
+    add_bounded(i, q);
+  }
+}
+
+void Dpor::add_bounded(std::uint32_t i, std::uint32_t q) {
+  backtrack_at(i, q);
+  // The conservative point: the last context switch before i. Reversing the race at
+  // i may preempt i's thread; switching to q where a switch happened anyway may not.
+  for (std::uint32_t j = i; j-- > 0;) {
+    if (j == 0 || states_[j].thread != states_[j - 1].thread) {
+      backtrack_at(j, q);
+      return;
+    }
+  }
+}
+
+void Dpor::backtrack_at(std::uint32_t k, std::uint32_t q) {
+  State& state = states_[k];
+  state.backtrack |= (state.enabled & bit(q)) != 0 ? bit(q) : state.enabled;
 }
 
 std::uint32_t Dpor::stable(std::uint32_t id, std::uint64_t key) {

@@ -57,6 +57,28 @@
 //
 // Random choices (which waiter notify_one wakes, spurious wakeups) are enumerated
 // exhaustively, like dfs. Up to 64 threads per execution.
+//
+// Bounded (dpor=bounded, bound=c): bounded partial-order reduction (Coons, Musuvathi &
+// McKinley, "Bounded Partial-Order Reduction", OOPSLA 2013, preemption bound; built on
+// Flanagan & Godefroid's persistent-set DPOR). Only schedules with at most c
+// preemptions run, a preemption counted as preemption-bound counts it (a pick where
+// the thread that ran last was among the runnable threads offered and another one is
+// chosen). Guarantee (their bounded persistent sets): for every Mazurkiewicz trace that
+// has a schedule with at most c preemptions, some schedule of that trace with at most
+// c preemptions runs; so it reaches every outcome and finding preemption-bound
+// bound=c reaches, usually in far fewer executions. Per step e of thread q and every
+// other thread v, the races are every step of v dependent with e since q's previous
+// step, and v's last dependent step before it that does not happen before q's
+// previous step (F&G's "next(s, q)" at every state s, per thread as BPOR asks). Each
+// race (i, e) adds q at the state before i and, conservatively, at the last context
+// switch before i (where running q instead may cost no preemption the reversal at i
+// would); where q is not enabled, every enabled thread is added (F&G). A release and
+// the acquire it enables count as a race too: q may reach its acquire earlier, block,
+// and hand back without a preemption. Branches whose schedule would exceed c are
+// dropped. Sleep sets are off: a branch cut by the bound may be the only one that
+// covers what a sleeping thread stands for. "Enabled" is the runnable set the runtime
+// offers; once fair scheduling is enforced (livelock-after) it depends on the order
+// of independent steps, and the guarantee holds for the schedules' prefix before it.
 // Exactness: optimal DPOR runs exactly one execution per trace when every race it
 // reverses is feasible as computed (reversible() below). Steps recorded in different
 // executions are compared by object key (OpEvent::object_key), not by the
@@ -68,6 +90,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -77,12 +100,15 @@
 
 namespace lockstep::internal {
 
-enum class DporVariant : std::uint8_t { kOptimal, kSource };
+enum class DporVariant : std::uint8_t { kOptimal, kSource, kBounded };
 
 class Dpor final : public Strategy {
  public:
-  explicit Dpor(DporVariant variant = DporVariant::kOptimal) : variant_(variant) {}
+  // `bound`: the preemption bound of kBounded (ignored by the other variants).
+  explicit Dpor(DporVariant variant = DporVariant::kOptimal, std::uint32_t bound = 0)
+      : variant_(variant), bound_(bound) {}
   std::string_view name() const override { return "dpor"; }
+  std::string scope() const override;
   bool begin_execution(std::uint64_t execution) override;
   std::uint32_t pick(std::span<const std::uint32_t> runnable, std::uint32_t current,
                      const PickContext& context) override;
@@ -116,6 +142,8 @@ class Dpor final : public Strategy {
     std::uint64_t enabled = 0;     // threads enabled in the state
     std::uint64_t backtrack = 0;   // source: threads to explore from the state
     std::uint64_t done = 0;        // explored from the state
+    std::uint32_t spent = 0;       // bounded: preemptions of the steps before the state
+    bool preemptible = false;      // bounded: the last step's thread was offered here
     WakeupTree wakeup;             // optimal: branches still to explore from the state
     Footprint footprint;
     std::vector<SeenStep> sleep;     // the sleep set of the state
@@ -144,6 +172,13 @@ class Dpor final : public Strategy {
   void insert_wakeup(std::uint32_t j, std::uint32_t e);  // wakeup trees
   bool asleep(std::uint32_t k, std::uint32_t thread) const;
   bool reversible(std::uint32_t j, std::uint32_t e) const;
+  // Bounded: the races of step e and their backtrack points (see "Bounded" above).
+  void find_bounded_races(std::uint32_t e);
+  void add_bounded(std::uint32_t i, std::uint32_t q);
+  // Bounded: q at state k if enabled there, else every enabled thread (F&G).
+  void backtrack_at(std::uint32_t k, std::uint32_t q);
+  // Bounded: preemptions that running `thread` at state k costs (0 or 1).
+  std::uint32_t cost(std::uint32_t k, std::uint32_t thread) const;
   // DPOR's id of the object with execution id `id` and key `key` (OpEvent::object_key):
   // the same in every execution.
   std::uint32_t stable(std::uint32_t id, std::uint64_t key);
@@ -151,6 +186,7 @@ class Dpor final : public Strategy {
   std::uint32_t planned(std::uint32_t k) const;
 
   DporVariant variant_;
+  std::uint32_t bound_;
   std::vector<State> states_;  // states_[0, size_) is the current path (reused storage)
   std::uint32_t size_ = 0;
   std::vector<RandomNode> randoms_;
@@ -171,6 +207,8 @@ class Dpor final : public Strategy {
   std::uint32_t entered_ = 0;        // enter() done for steps < entered_
   std::uint32_t random_depth_ = 0;
   bool blocked_ = false;
+  std::uint32_t offered_at_ = kNone;  // bounded: the step whose pick offered offered_
+  std::uint64_t offered_ = 0;
   std::uint64_t sleep_blocked_ = 0;
   std::uint64_t infeasible_ = 0;
 };

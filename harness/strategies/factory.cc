@@ -48,6 +48,7 @@ std::unique_ptr<Strategy> make_strategy(const Options& options) {
                         "): its tree grows while it runs; use dfs, preemption-bound or "
                         "delay-bound with shard=i/n, or run dpor unsharded");
     }
+    if (options.dpor == "bounded") return std::make_unique<internal::Dpor>(internal::DporVariant::kBounded, bound);
     return std::make_unique<internal::Dpor>(options.dpor == "source" ? internal::DporVariant::kSource
                                                                      : internal::DporVariant::kOptimal);
   }

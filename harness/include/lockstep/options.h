@@ -89,13 +89,14 @@ using Millis = std::chrono::milliseconds;
   X(progress, std::string, kChoice, "auto", "auto|on|off",                              \
     "progress lines on stderr during long searches (auto: when stderr is a terminal "   \
     "or the search runs longer than 2s)")                                               \
-  X(dpor, std::string, kChoice, "optimal", "optimal|source",                            \
+  X(dpor, std::string, kChoice, "optimal", "optimal|source|bounded",                    \
     "algorithm of strategy dpor: optimal (wakeup trees: one execution per Mazurkiewicz "  \
-    "trace) or source (source sets and sleep sets: less work per race, some executions " \
-    "cut short as redundant)")                                                          \
+    "trace), source (source sets and sleep sets: less work per race, some executions "  \
+    "cut short as redundant) or bounded (only schedules with at most `bound` "           \
+    "preemptions, each trace preemption-bound reaches covered once or more)")           \
   X(bound, std::uint64_t, kUint, 2, "",                                                 \
-    "largest preemption (preemption-bound, portfolio's bounded-random) or delay "       \
-    "(delay-bound) count searched")                                                     \
+    "largest preemption (preemption-bound, dpor=bounded, portfolio's bounded-random) "  \
+    "or delay (delay-bound) count searched")                                            \
   X(potential_deadlocks, std::string, kChoice, "warning", "warning|error|off",          \
     "lock-order cycles no steered schedule turned into a deadlock: reported as "        \
     "warnings (the search still passes), as errors (it fails), or not at all")          \
