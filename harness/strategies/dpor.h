@@ -73,6 +73,7 @@
 
 #include "lockstep/strategy.h"
 #include "strategies/footprint.h"
+#include "strategies/shard_prefix.h"
 #include "strategies/wakeup_tree.h"
 
 namespace lockstep::internal {
@@ -81,7 +82,10 @@ enum class DporVariant : std::uint8_t { kOptimal, kSource };
 
 class Dpor final : public Strategy {
  public:
-  explicit Dpor(DporVariant variant = DporVariant::kOptimal) : variant_(variant) {}
+  // `shard`: explore only the prefixes of shard `shard.index` of `shard.count`
+  // (strategies/shard_prefix.h).
+  explicit Dpor(DporVariant variant = DporVariant::kOptimal, Shard shard = {})
+      : variant_(variant), prefix_(shard) {}
   std::string_view name() const override { return "dpor"; }
   bool begin_execution(std::uint64_t execution) override;
   std::uint32_t pick(std::span<const std::uint32_t> runnable, std::uint32_t current,
@@ -91,6 +95,7 @@ class Dpor final : public Strategy {
   bool observes_steps() const override { return true; }
   void on_step(std::uint32_t thread, const PickContext& context) override;
   void on_event(const OpEvent& event) override;
+  bool execution_in_shard() const override { return prefix_.in_shard(); }
 
   // Executions cut short because every enabled thread was asleep (their remaining
   // steps repeat an explored class; 0 for optimal DPOR, small for source sets).
@@ -114,6 +119,7 @@ class Dpor final : public Strategy {
     OpKind op = OpKind::kNone;     // the pending operation
     ObjectKind kind = ObjectKind::kNone;
     std::uint64_t enabled = 0;     // threads enabled in the state
+    std::uint64_t offered = 0;     // threads the runtime let the strategy choose from
     std::uint64_t backtrack = 0;   // source: threads to explore from the state
     std::uint64_t done = 0;        // explored from the state
     WakeupTree wakeup;             // optimal: branches still to explore from the state
@@ -162,6 +168,7 @@ class Dpor final : public Strategy {
   std::unordered_map<std::uint64_t, std::uint32_t> stable_;  // object key -> stable id
   std::vector<std::uint32_t> by_id_;  // this execution's object id -> stable id (0: not yet)
   WakeupTree subtree_;  // the wakeup tree of the next fresh state (optimal)
+  ShardPrefix prefix_;  // the choices above the shard split (none unsharded)
 
   bool started_ = false;
   std::uint32_t first_new_ = 0;      // steps before it are replayed unchanged
@@ -171,6 +178,8 @@ class Dpor final : public Strategy {
   std::uint32_t entered_ = 0;        // enter() done for steps < entered_
   std::uint32_t random_depth_ = 0;
   bool blocked_ = false;
+  std::uint32_t offered_at_ = kNone;  // the step of the last pick, whose runnable set
+  std::uint64_t offered_ = 0;         //   was offered_
   std::uint64_t sleep_blocked_ = 0;
   std::uint64_t infeasible_ = 0;
 };
