@@ -104,6 +104,8 @@ class Dpor final : public Strategy {
   // there (a race reversed that the scenario cannot reorder; 0 when reversible() is
   // exact for the primitives used).
   std::uint64_t infeasible() const { return infeasible_; }
+  // How many of the last execution's first choices were its shard prefix (0 unsharded).
+  std::size_t prefix_choices() const { return prefix_.choices(); }
 
  private:
   static constexpr std::uint32_t kNone = ~std::uint32_t{0};

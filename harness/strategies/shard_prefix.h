@@ -70,6 +70,8 @@ class ShardPrefix {
   // The first state below the split (0 with n = 1; kNone while, or if, the path
   // stays above it).
   std::uint32_t region() const { return region_; }
+  // Choices of the current path that are prefix nodes (its first ones).
+  std::size_t choices() const { return depth_; }
   // Random choices above the split (those that are prefix nodes).
   std::uint32_t randoms_above() const { return randoms_above_; }
 

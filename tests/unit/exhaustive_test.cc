@@ -504,6 +504,58 @@ TEST(DporShard, ShardsTogetherReachEveryTraceOnce) {
   }
 }
 
+// The prefixes themselves: each schedule of the program (every DFS execution) starts
+// with exactly one prefix counted by some shard, so the shards' prefixes are disjoint
+// and none is left out. The prefix of an execution is its choices above and at its
+// split (Dpor::prefix_choices).
+std::vector<std::vector<std::uint32_t>> owned_prefixes(DporVariant variant, std::uint32_t n,
+                                                       const std::function<void()>& body) {
+  std::vector<std::vector<std::uint32_t>> owned;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    Dpor shard(variant, lockstep::internal::Shard{i, n});
+    StackPool stacks(64 * 1024);
+    Execution ex(stacks);
+    ExecutionConfig config;
+    config.strategy = &shard;
+    config.shared_points = SharedPoints::kAll;
+    std::set<std::vector<std::uint32_t>> counted;
+    for (std::uint64_t x = 0; x < kShardLimit && shard.begin_execution(x); ++x) {
+      config.index = x;
+      ex.run(body, config);
+      shard.end_execution(ex.steps());
+      if (!shard.execution_in_shard()) continue;
+      const auto& choices = ex.choices();
+      counted.emplace(choices.begin(), choices.begin() + static_cast<std::ptrdiff_t>(shard.prefix_choices()));
+    }
+    owned.insert(owned.end(), counted.begin(), counted.end());
+  }
+  return owned;
+}
+
+TEST(DporShard, EverySchedulesPrefixBelongsToExactlyOneShard) {
+  const std::vector<std::function<void()>> bodies{counter(2), lockstep_bench::lastzero(2)};
+  for (const std::function<void()>& body : bodies) {
+    lockstep::internal::Dfs dfs;
+    const std::vector<Explored> all = explore_all(dfs, body);
+    for (DporVariant variant : kVariants) {
+      for (std::uint32_t n : {2u, 3u, 5u, 7u}) {
+        const auto owned = owned_prefixes(variant, n, body);
+        std::size_t wrong = 0;
+        for (const Explored& schedule : all) {
+          std::size_t owners = 0;
+          for (const auto& prefix : owned) {
+            owners += prefix.size() <= schedule.choices.size() &&
+                      std::equal(prefix.begin(), prefix.end(), schedule.choices.begin());
+          }
+          wrong += owners != 1;
+        }
+        EXPECT_EQ(wrong, 0u) << "schedules without exactly one owner, " << n << " shards "
+                             << variant_name(variant);
+      }
+    }
+  }
+}
+
 // notify_one with two waiters is a random choice: prefix nodes may be random values.
 // Two waiters take the two tokens a notifier hands out one notify_one at a time.
 std::function<void()> two_waiters(std::set<std::string>& outcomes) {
