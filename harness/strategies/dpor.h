@@ -57,6 +57,18 @@
 //
 // Random choices (which waiter notify_one wakes, spurious wakeups) are enumerated
 // exhaustively, like dfs. Up to 64 threads per execution.
+//
+// Sharding (shard=i/n; strategies/shard_prefix.h): the choices above a static split
+// (where the product of the alternative counts reaches n) are enumerated in full, the
+// prefix of rank r belongs to shard r mod n, and below an owned prefix DPOR starts
+// afresh (empty sleep set and wakeup trees; races reversed above the split dropped).
+// The shards together reach every trace of the unsharded search, each prefix counted
+// once; a trace may be reached below two prefixes, so their executions add up to at
+// least the unsharded count. With n = 1 nothing changes.
+//
+// Fair scheduling (runtime/fairness.h) can withhold a thread's pick after some
+// histories; a branch of a thread not offered at its state is dropped (infeasible())
+// rather than rerun as the execution before it.
 // Exactness: optimal DPOR runs exactly one execution per trace when every race it
 // reverses is feasible as computed (reversible() below). Steps recorded in different
 // executions are compared by object key (OpEvent::object_key), not by the

@@ -25,7 +25,10 @@
 // together run at least the unsharded executions and reach exactly its traces.
 //
 // Cost: the nodes above the split (about log2(n) choices deep) are re-walked by every
-// shard; an execution is counted in at most one shard.
+// shard, and when those choices order independent steps (a thread's start against its
+// parent's next step, as in every benchmark of docs/strategies.md) each prefix reaches
+// nearly every trace: each shard then runs about as many executions as one unsharded
+// search. Sleep sets over the prefix enumeration would cut that; they are not built.
 #pragma once
 
 #include <cstdint>
