@@ -532,13 +532,25 @@ std::vector<std::vector<std::uint32_t>> owned_prefixes(DporVariant variant, std:
   return owned;
 }
 
+std::function<void()> two_waiters(std::set<std::string>& outcomes);
+
 TEST(DporShard, EverySchedulesPrefixBelongsToExactlyOneShard) {
-  const std::vector<std::function<void()>> bodies{counter(2), lockstep_bench::lastzero(2)};
-  for (const std::function<void()>& body : bodies) {
+  std::set<std::string> outcomes;
+  struct Case {
+    std::function<void()> body;
+    std::vector<std::uint32_t> shards;
+  };
+  // two_waiters' notify_one picks a waiter at step 13: above the split only with many
+  // shards.
+  const std::vector<Case> cases{{counter(2), {2, 3, 5, 7}},
+                                {lockstep_bench::lastzero(2), {2, 3, 5, 7}},
+                                {two_waiters(outcomes), {128}}};
+  for (const Case& c : cases) {
+    const std::function<void()>& body = c.body;
     lockstep::internal::Dfs dfs;
     const std::vector<Explored> all = explore_all(dfs, body);
     for (DporVariant variant : kVariants) {
-      for (std::uint32_t n : {2u, 3u, 5u, 7u}) {
+      for (std::uint32_t n : c.shards) {
         const auto owned = owned_prefixes(variant, n, body);
         std::size_t wrong = 0;
         for (const Explored& schedule : all) {
@@ -556,8 +568,10 @@ TEST(DporShard, EverySchedulesPrefixBelongsToExactlyOneShard) {
   }
 }
 
-// notify_one with two waiters is a random choice: prefix nodes may be random values.
-// Two waiters take the two tokens a notifier hands out one notify_one at a time.
+// notify_one with two waiters is a random choice (at step 13: below the split for the
+// shard counts here, above it with 128 shards, EverySchedulesPrefixBelongsToExactly-
+// OneShard). Two waiters take the two tokens a notifier hands out one notify_one at a
+// time.
 std::function<void()> two_waiters(std::set<std::string>& outcomes) {
   return [&outcomes] {
     lockstep::Mutex m("m");
@@ -583,7 +597,7 @@ std::function<void()> two_waiters(std::set<std::string>& outcomes) {
   };
 }
 
-TEST(DporShard, RandomChoicesAboveTheSplitAreSplitToo) {
+TEST(DporShard, WithRandomChoicesTheShardsReachTheSameTraces) {
   for (DporVariant variant : kVariants) {
     std::set<std::string> expected_outcomes;
     Dpor whole(variant);
