@@ -16,7 +16,8 @@ std::uint64_t bit(std::uint32_t thread) { return std::uint64_t{1} << thread; }
 std::uint32_t rotated(std::span<const std::uint32_t> runnable, std::uint32_t current,
                       std::uint32_t ordinal) {
   const auto at = std::lower_bound(runnable.begin(), runnable.end(), current);
-  const std::size_t first = at == runnable.end() ? 0 : static_cast<std::size_t>(at - runnable.begin());
+  const std::size_t first =
+      at == runnable.end() ? 0 : static_cast<std::size_t>(at - runnable.begin());
   return runnable[(first + ordinal) % runnable.size()];
 }
 

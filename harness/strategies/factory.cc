@@ -41,8 +41,9 @@ std::unique_ptr<Strategy> make_strategy(const Options& options) {
   if (options.strategy == "delay-bound") return std::make_unique<internal::DelayBound>(bound, shard);
   if (options.strategy == "dpor") {
     // Split by a prefix enumerated in full, DPOR below it (strategies/shard_prefix.h).
-    return std::make_unique<internal::Dpor>(
-        options.dpor == "source" ? internal::DporVariant::kSource : internal::DporVariant::kOptimal, shard);
+    const internal::DporVariant variant = options.dpor == "source" ? internal::DporVariant::kSource
+                                                                   : internal::DporVariant::kOptimal;
+    return std::make_unique<internal::Dpor>(variant, shard);
   }
   if (options.strategy == "replay") {
     if (options.replay.empty()) throw OptionError("strategy=replay needs a token in `replay`");
