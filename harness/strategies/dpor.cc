@@ -11,6 +11,16 @@ namespace {
 bool writes(OpKind op) { return op != OpKind::kRead && op != OpKind::kLoad; }
 std::uint64_t bit(std::uint32_t thread) { return std::uint64_t{1} << thread; }
 
+// The alternative `ordinal` of a pick above the shard split, counted round-robin from
+// the current thread (or the next id after it), as ChoiceTree counts them.
+std::uint32_t rotated(std::span<const std::uint32_t> runnable, std::uint32_t current,
+                      std::uint32_t ordinal) {
+  const auto at = std::lower_bound(runnable.begin(), runnable.end(), current);
+  const std::size_t first =
+      at == runnable.end() ? 0 : static_cast<std::size_t>(at - runnable.begin());
+  return runnable[(first + ordinal) % runnable.size()];
+}
+
 }  // namespace
 
 void Dpor::widen(std::uint32_t threads) {
@@ -33,15 +43,20 @@ void Dpor::widen(std::uint32_t threads) {
 
 bool Dpor::begin_execution(std::uint64_t) {
   depth_ = 0;
-  offered_at_ = kNone;
   entered_ = 0;
   random_depth_ = 0;
   by_id_.clear();
   blocked_ = false;
+  offered_at_ = kNone;
   subtree_.clear();
   last_step_.clear();
   spawned_by_.clear();
   steps_of_.clear();
+  // The last path's split: the states and random nodes below it are DPOR's, the
+  // choices above it the shard prefix's.
+  const std::uint32_t region = prefix_.region();
+  const std::uint32_t randoms_above = prefix_.randoms_above();
+  prefix_.begin();
   if (!started_) {
     started_ = true;
     return true;
@@ -51,7 +66,7 @@ bool Dpor::begin_execution(std::uint64_t) {
   // done nor asleep.
   std::size_t r = randoms_.size();
   for (std::uint32_t k = size_; k-- > 0;) {
-    while (r > 0 && randoms_[r - 1].after > k) {
+    while (r > randoms_above && randoms_[r - 1].after > k) {
       RandomNode& node = randoms_[r - 1];
       if (node.value + 1 < node.bound) {
         ++node.value;
@@ -65,11 +80,22 @@ bool Dpor::begin_execution(std::uint64_t) {
       }
       --r;
     }
+    if (k < region) break;
     State& state = states_[k];
     state.done |= bit(state.thread);
     state.explored.push_back(SeenStep{state.thread, state.footprint});
     std::uint32_t next = kNone;
     if (variant_ == DporVariant::kOptimal) {
+      // A branch whose thread the runtime did not offer here (fair scheduling withholds
+      // a polling thread, runtime/fairness.h) would rerun this execution: dropped, and
+      // its thread marked explored, dependent with everything, so no race re-adds it.
+      while (!state.wakeup.empty() && (state.offered & bit(state.wakeup.first())) == 0) {
+        ++infeasible_;
+        Footprint any;
+        any.all = true;
+        state.explored.push_back(SeenStep{state.wakeup.first(), any});
+        state.wakeup.take_first();
+      }
       if (!state.wakeup.empty()) {
         next = state.wakeup.first();
         subtree_ = state.wakeup.take_first();
@@ -77,6 +103,9 @@ bool Dpor::begin_execution(std::uint64_t) {
     } else {
       std::uint64_t sleeping = 0;
       for (const SeenStep& asleep : state.sleep) sleeping |= bit(asleep.thread);
+      const std::uint64_t withheld = state.backtrack & ~state.done & ~state.offered;
+      infeasible_ += static_cast<std::uint64_t>(std::popcount(withheld));
+      state.done |= withheld;  // as for wakeup trees, above
       std::uint64_t todo = state.backtrack & ~state.done & ~sleeping;
       while (todo != 0 && next == kNone) {
         const auto thread = static_cast<std::uint32_t>(std::countr_zero(todo));
@@ -100,6 +129,17 @@ bool Dpor::begin_execution(std::uint64_t) {
       replay_until_ = k + 1;
       return true;
     }
+  }
+  // Above the split: the next prefix, every alternative enumerated (an owned one at
+  // the split), DPOR's search below it from scratch.
+  if (const ShardPrefix::Node* node = prefix_.next()) {
+    if (node->random) randoms_[node->randoms].value = node->ordinal;
+    randoms_.resize(node->randoms + (node->random ? 1 : 0));
+    random_replay_ = static_cast<std::uint32_t>(randoms_.size());
+    size_ = node->step + 1;
+    first_new_ = node->step;
+    replay_until_ = node->step + 1;
+    return true;
   }
   return false;
 }
@@ -126,7 +166,8 @@ void Dpor::enter(std::uint32_t k) {
   state.wakeup = std::move(subtree_);
   subtree_.clear();
   state.preemptible = false;
-  if (k == 0 || variant_ == DporVariant::kBounded) return;
+  // The first state below the shard split sleeps nothing; bounded DPOR has no sleep sets.
+  if (k <= prefix_.region() || variant_ == DporVariant::kBounded) return;
   // Sleep sets (Godefroid): a thread asleep before step k - 1, or explored from there
   // already, stays asleep after it if its next step is independent of step k - 1.
   const State& before = states_[k - 1];
@@ -161,19 +202,24 @@ std::uint32_t Dpor::pick(std::span<const std::uint32_t> runnable, std::uint32_t 
   const std::uint32_t k = depth_;
   const bool is_runnable = std::binary_search(runnable.begin(), runnable.end(), current);
   if (blocked_) return is_runnable ? current : runnable[0];
+  offered_at_ = k;
+  offered_ = 0;
+  for (std::uint32_t thread : runnable) offered_ |= bit(thread);
   enter(k);
+  if (prefix_.open()) {  // a shard prefix node: every alternative is enumerated
+    const std::uint32_t ordinal =
+        prefix_.choose(k, random_depth_, false, static_cast<std::uint32_t>(runnable.size()));
+    if (prefix_.foreign()) blocked_ = true;  // another shard's prefix: learn nothing below
+    states_[k].thread = rotated(runnable, current, ordinal);
+    return states_[k].thread;
+  }
   if (k < replay_until_) {
     const std::uint32_t thread = states_[k].thread;
     if (std::binary_search(runnable.begin(), runnable.end(), thread)) return thread;
     blocked_ = true;  // the scenario answered differently than last time: stop learning
     return runnable[0];
   }
-  if (variant_ == DporVariant::kBounded) {
-    states_[k].preemptible = is_runnable;
-    offered_at_ = k;
-    offered_ = 0;
-    for (std::uint32_t thread : runnable) offered_ |= thread < 64 ? bit(thread) : 0;
-  }
+  if (variant_ == DporVariant::kBounded) states_[k].preemptible = is_runnable;
   if (const std::uint32_t thread = planned(k); thread != kNone) {
     if (std::binary_search(runnable.begin(), runnable.end(), thread)) return thread;
     ++infeasible_;
@@ -211,6 +257,7 @@ void Dpor::on_step(std::uint32_t thread, const PickContext& context) {
     }
     State& fresh = states_[k];
     fresh.backtrack = bit(thread);
+    fresh.offered = offered_at_ == k ? offered_ : bit(thread);
     fresh.done = 0;
     fresh.enabled = 0;
     for (std::uint32_t t = 0; t < context.pending.size(); ++t) {
@@ -265,14 +312,20 @@ std::uint32_t Dpor::random(std::uint32_t bound, const PickContext&) {
   const std::uint32_t step = depth_ - 1;
   if (step >= first_new_) states_[step].footprint.all = true;
   const std::uint32_t r = random_depth_++;
+  std::uint32_t value = 0;
+  if (prefix_.open()) {  // a shard prefix node
+    value = prefix_.choose(step, r, true, bound);
+    if (prefix_.foreign()) blocked_ = true;
+  }
   if (r < random_replay_) return randoms_[r].value;
   randoms_.resize(r);
-  randoms_.push_back(RandomNode{depth_, bound, 0});
-  return 0;
+  if (!blocked_) randoms_.push_back(RandomNode{depth_, bound, value});
+  return value;
 }
 
 void Dpor::end_execution(std::uint64_t) {
   enter(size_);  // completes the last step
+  prefix_.end();
   for (std::uint32_t e = first_new_; e < size_; ++e) find_races(e);
   first_new_ = size_;
   replay_until_ = size_;
@@ -287,7 +340,8 @@ void Dpor::find_races(std::uint32_t e) {
   const std::uint32_t q = later.thread;
   const std::uint32_t* pre = later.prev != kNone ? clock(later.prev) : nullptr;
   scratch_.assign(stride_, 0);  // J: what the races found so far already order before e
-  for (std::uint32_t j = e; j-- > 0;) {
+  // A race reversed above the shard split is one of the prefixes enumerated anyway.
+  for (std::uint32_t j = e; j-- > prefix_.region();) {
     const State& earlier = states_[j];
     const std::uint32_t t = earlier.thread;
     if (t == q) continue;

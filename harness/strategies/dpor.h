@@ -79,6 +79,18 @@
 // covers what a sleeping thread stands for. "Enabled" is the runnable set the runtime
 // offers; once fair scheduling is enforced (livelock-after) it depends on the order
 // of independent steps, and the guarantee holds for the schedules' prefix before it.
+//
+// Sharding (shard=i/n; strategies/shard_prefix.h): the choices above a static split
+// (where the product of the alternative counts reaches n) are enumerated in full, the
+// prefix of rank r belongs to shard r mod n, and below an owned prefix DPOR starts
+// afresh (empty sleep set and wakeup trees; races reversed above the split dropped).
+// The shards together reach every trace of the unsharded search, each prefix counted
+// once; a trace may be reached below two prefixes, so their executions add up to at
+// least the unsharded count. With n = 1 nothing changes.
+//
+// Fair scheduling (runtime/fairness.h) can withhold a thread's pick after some
+// histories; a branch of a thread not offered at its state is dropped (infeasible())
+// rather than rerun as the execution before it.
 // Exactness: optimal DPOR runs exactly one execution per trace when every race it
 // reverses is feasible as computed (reversible() below). Steps recorded in different
 // executions are compared by object key (OpEvent::object_key), not by the
@@ -96,6 +108,7 @@
 
 #include "lockstep/strategy.h"
 #include "strategies/footprint.h"
+#include "strategies/shard_prefix.h"
 #include "strategies/wakeup_tree.h"
 
 namespace lockstep::internal {
@@ -106,7 +119,10 @@ class Dpor final : public Strategy {
  public:
   // `bound`: the preemption bound of kBounded (ignored by the other variants).
   explicit Dpor(DporVariant variant = DporVariant::kOptimal, std::uint32_t bound = 0)
-      : variant_(variant), bound_(bound) {}
+      : variant_(variant), bound_(bound), prefix_(Shard{}) {}
+  // `shard`: explore only the prefixes of shard `shard.index` of `shard.count`
+  // (strategies/shard_prefix.h); optimal and source only.
+  Dpor(DporVariant variant, Shard shard) : variant_(variant), prefix_(shard) {}
   std::string_view name() const override { return "dpor"; }
   std::string scope() const override;
   bool begin_execution(std::uint64_t execution) override;
@@ -117,6 +133,7 @@ class Dpor final : public Strategy {
   bool observes_steps() const override { return true; }
   void on_step(std::uint32_t thread, const PickContext& context) override;
   void on_event(const OpEvent& event) override;
+  bool execution_in_shard() const override { return prefix_.in_shard(); }
 
   // Executions cut short because every enabled thread was asleep (their remaining
   // steps repeat an explored class; 0 for optimal DPOR, small for source sets).
@@ -125,6 +142,8 @@ class Dpor final : public Strategy {
   // there (a race reversed that the scenario cannot reorder; 0 when reversible() is
   // exact for the primitives used).
   std::uint64_t infeasible() const { return infeasible_; }
+  // How many of the last execution's first choices were its shard prefix (0 unsharded).
+  std::size_t prefix_choices() const { return prefix_.choices(); }
 
  private:
   static constexpr std::uint32_t kNone = ~std::uint32_t{0};
@@ -140,6 +159,7 @@ class Dpor final : public Strategy {
     OpKind op = OpKind::kNone;     // the pending operation
     ObjectKind kind = ObjectKind::kNone;
     std::uint64_t enabled = 0;     // threads enabled in the state
+    std::uint64_t offered = 0;     // threads the runtime let the strategy choose from
     std::uint64_t backtrack = 0;   // source: threads to explore from the state
     std::uint64_t done = 0;        // explored from the state
     std::uint32_t spent = 0;       // bounded: preemptions of the steps before the state
@@ -198,6 +218,7 @@ class Dpor final : public Strategy {
   std::unordered_map<std::uint64_t, std::uint32_t> stable_;  // object key -> stable id
   std::vector<std::uint32_t> by_id_;  // this execution's object id -> stable id (0: not yet)
   WakeupTree subtree_;  // the wakeup tree of the next fresh state (optimal)
+  ShardPrefix prefix_;  // the choices above the shard split (none unsharded)
 
   bool started_ = false;
   std::uint32_t first_new_ = 0;      // steps before it are replayed unchanged
@@ -207,8 +228,8 @@ class Dpor final : public Strategy {
   std::uint32_t entered_ = 0;        // enter() done for steps < entered_
   std::uint32_t random_depth_ = 0;
   bool blocked_ = false;
-  std::uint32_t offered_at_ = kNone;  // bounded: the step whose pick offered offered_
-  std::uint64_t offered_ = 0;
+  std::uint32_t offered_at_ = kNone;  // the step of the last pick, whose runnable set
+  std::uint64_t offered_ = 0;         //   was offered_
   std::uint64_t sleep_blocked_ = 0;
   std::uint64_t infeasible_ = 0;
 };

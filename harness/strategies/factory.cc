@@ -40,17 +40,20 @@ std::unique_ptr<Strategy> make_strategy(const Options& options) {
   }
   if (options.strategy == "delay-bound") return std::make_unique<internal::DelayBound>(bound, shard);
   if (options.strategy == "dpor") {
-    // Races found in one subtree add branches to the states above it, so the tree is
-    // not known before the search ends and cannot be split statically like dfs's.
-    if (shard.count > 1) {
-      throw OptionError("strategy dpor does not split between shards (shard=" +
-                        std::to_string(shard.index) + "/" + std::to_string(shard.count) +
-                        "): its tree grows while it runs; use dfs, preemption-bound or "
-                        "delay-bound with shard=i/n, or run dpor unsharded");
+    if (options.dpor == "bounded") {
+      // Its branches depend on the preemptions spent above them, which a shard prefix
+      // enumerated in full would not track.
+      if (shard.count > 1) {
+        throw OptionError("dpor=bounded does not split between shards (shard=" +
+                          std::to_string(shard.index) + "/" + std::to_string(shard.count) +
+                          "); use strategy=preemption-bound with shard=i/n, or dpor=optimal");
+      }
+      return std::make_unique<internal::Dpor>(internal::DporVariant::kBounded, bound);
     }
-    if (options.dpor == "bounded") return std::make_unique<internal::Dpor>(internal::DporVariant::kBounded, bound);
-    return std::make_unique<internal::Dpor>(options.dpor == "source" ? internal::DporVariant::kSource
-                                                                     : internal::DporVariant::kOptimal);
+    // Split by a prefix enumerated in full, DPOR below it (strategies/shard_prefix.h).
+    const internal::DporVariant variant = options.dpor == "source" ? internal::DporVariant::kSource
+                                                                   : internal::DporVariant::kOptimal;
+    return std::make_unique<internal::Dpor>(variant, shard);
   }
   if (options.strategy == "replay") {
     if (options.replay.empty()) throw OptionError("strategy=replay needs a token in `replay`");

@@ -452,17 +452,199 @@ TEST(Exhaustive, DfsAndDporFindTheLostUpdate) {
   }
 }
 
-// DPOR's tree grows while it searches, so shard=i/n cannot split it statically: the
-// combination is an error, not a whole search run in every shard.
-TEST(Dpor, ShardingIsAnError) {
-  lockstep::Options options;
-  options.apply("strategy=dpor executions=0 progress=off shard=1/2");
-  const lockstep::Result result = lockstep::explore_exactly(counter(2), options, "counter2x2");
-  EXPECT_EQ(result.verdict(), lockstep::Verdict::kError);
-  EXPECT_NE(result.error().find("strategy dpor does not split between shards"), std::string::npos)
-      << result.error();
-  options.apply("shard=0/1");
-  EXPECT_TRUE(lockstep::explore_exactly(counter(2), options, "counter2x2").covered_all());
+// --- sharded DPOR (strategies/shard_prefix.h) ---------------------------------------
+
+// What shards 0..n-1 of one DPOR search counted, together.
+struct ShardedRuns {
+  std::vector<Explored> runs;           // every counted execution, shard after shard
+  std::vector<std::uint64_t> per_shard;  // executions counted in each shard
+};
+
+constexpr std::uint64_t kShardLimit = 20000;  // a shard that reaches it did not end
+
+ShardedRuns explore_shards(DporVariant variant, std::uint32_t n, const std::function<void()>& body) {
+  ShardedRuns out;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    Dpor shard(variant, lockstep::internal::Shard{i, n});
+    std::vector<Explored> part = explore_all(shard, body, kShardLimit);
+    out.per_shard.push_back(part.size());
+    out.runs.insert(out.runs.end(), part.begin(), part.end());
+  }
+  return out;
+}
+
+// No schedule is counted twice: two shards owning one prefix would run the same DPOR
+// search below it, schedule for schedule.
+bool schedules_distinct(const std::vector<Explored>& runs) {
+  std::set<std::vector<std::uint32_t>> schedules;
+  for (const Explored& run : runs) {
+    if (!schedules.insert(run.choices).second) return false;
+  }
+  return true;
+}
+
+// One shard is the unsharded search, execution for execution.
+TEST(DporShard, OneShardIsTheUnshardedSearch) {
+  for (DporVariant variant : kVariants) {
+    Dpor whole(variant);
+    Dpor one(variant, lockstep::internal::Shard{0, 1});
+    const std::vector<Explored> expected = explore_all(whole, lockstep_bench::lastzero(3));
+    const std::vector<Explored> got = explore_all(one, lockstep_bench::lastzero(3));
+    ASSERT_EQ(got.size(), expected.size()) << variant_name(variant);
+    for (std::size_t x = 0; x < got.size(); ++x) {
+      EXPECT_EQ(got[x].choices, expected[x].choices) << variant_name(variant) << " execution " << x;
+    }
+  }
+}
+
+// Counter 2x4 (70 lock orders): every shard count reaches the 70 traces, each schedule
+// counted in one shard only, and more shards than prefixes leaves some shards empty.
+TEST(DporShard, ShardsTogetherReachEveryTraceOnce) {
+  for (DporVariant variant : kVariants) {
+    for (std::uint32_t n : {2u, 3u, 5u, 64u}) {
+      const ShardedRuns sharded = explore_shards(variant, n, counter(4));
+      EXPECT_EQ(traces_of(sharded.runs).size(), 70u) << n << " shards, " << variant_name(variant);
+      EXPECT_TRUE(schedules_distinct(sharded.runs)) << n << " shards, " << variant_name(variant);
+      EXPECT_GE(sharded.runs.size(), 70u) << n << " shards, " << variant_name(variant);
+    }
+  }
+}
+
+// The prefixes themselves: each schedule of the program (every DFS execution) starts
+// with exactly one prefix counted by some shard, so the shards' prefixes are disjoint
+// and none is left out. The prefix of an execution is its choices above and at its
+// split (Dpor::prefix_choices).
+std::vector<std::vector<std::uint32_t>> owned_prefixes(DporVariant variant, std::uint32_t n,
+                                                       const std::function<void()>& body) {
+  std::vector<std::vector<std::uint32_t>> owned;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    Dpor shard(variant, lockstep::internal::Shard{i, n});
+    StackPool stacks(64 * 1024);
+    Execution ex(stacks);
+    ExecutionConfig config;
+    config.strategy = &shard;
+    config.shared_points = SharedPoints::kAll;
+    std::set<std::vector<std::uint32_t>> counted;
+    for (std::uint64_t x = 0; x < kShardLimit && shard.begin_execution(x); ++x) {
+      config.index = x;
+      ex.run(body, config);
+      shard.end_execution(ex.steps());
+      if (!shard.execution_in_shard()) continue;
+      const auto& choices = ex.choices();
+      counted.emplace(choices.begin(), choices.begin() + static_cast<std::ptrdiff_t>(shard.prefix_choices()));
+    }
+    owned.insert(owned.end(), counted.begin(), counted.end());
+  }
+  return owned;
+}
+
+std::function<void()> two_waiters(std::set<std::string>& outcomes);
+
+TEST(DporShard, EverySchedulesPrefixBelongsToExactlyOneShard) {
+  std::set<std::string> outcomes;
+  struct Case {
+    std::function<void()> body;
+    std::vector<std::uint32_t> shards;
+  };
+  // two_waiters' notify_one picks a waiter at step 13: above the split only with many
+  // shards.
+  const std::vector<Case> cases{{counter(2), {2, 3, 5, 7}},
+                                {lockstep_bench::lastzero(2), {2, 3, 5, 7}},
+                                {two_waiters(outcomes), {128}}};
+  for (const Case& c : cases) {
+    const std::function<void()>& body = c.body;
+    lockstep::internal::Dfs dfs;
+    const std::vector<Explored> all = explore_all(dfs, body);
+    for (DporVariant variant : kVariants) {
+      for (std::uint32_t n : c.shards) {
+        const auto owned = owned_prefixes(variant, n, body);
+        std::size_t wrong = 0;
+        for (const Explored& schedule : all) {
+          std::size_t owners = 0;
+          for (const auto& prefix : owned) {
+            owners += prefix.size() <= schedule.choices.size() &&
+                      std::equal(prefix.begin(), prefix.end(), schedule.choices.begin());
+          }
+          wrong += owners != 1;
+        }
+        EXPECT_EQ(wrong, 0u) << "schedules without exactly one owner, " << n << " shards "
+                             << variant_name(variant);
+      }
+    }
+  }
+}
+
+// notify_one with two waiters is a random choice (at step 13: below the split for the
+// shard counts here, above it with 128 shards, EverySchedulesPrefixBelongsToExactly-
+// OneShard). Two waiters take the two tokens a notifier hands out one notify_one at a
+// time.
+std::function<void()> two_waiters(std::set<std::string>& outcomes) {
+  return [&outcomes] {
+    lockstep::Mutex m("m");
+    lockstep::ConditionVariable cv("cv");
+    lockstep::Shared<int> tokens{0, "tokens"};
+    std::string order;
+    auto waiter = [&](char name) {
+      std::unique_lock lock(m);
+      while (tokens == 0) cv.wait(lock);
+      tokens = tokens - 1;
+      order += name;
+    };
+    lockstep::Thread a([&] { waiter('a'); });
+    lockstep::Thread b([&] { waiter('b'); });
+    for (int i = 0; i < 2; ++i) {
+      std::scoped_lock lock(m);
+      tokens = tokens + 1;
+      cv.notify_one();
+    }
+    a.join();
+    b.join();
+    outcomes.insert(order);
+  };
+}
+
+TEST(DporShard, WithRandomChoicesTheShardsReachTheSameTraces) {
+  for (DporVariant variant : kVariants) {
+    std::set<std::string> expected_outcomes;
+    Dpor whole(variant);
+    const std::set<std::string> expected = traces_of(explore_all(whole, two_waiters(expected_outcomes)));
+    EXPECT_EQ(expected_outcomes, (std::set<std::string>{"ab", "ba"}));
+    for (std::uint32_t n : {2u, 3u, 5u, 16u}) {
+      std::set<std::string> outcomes;
+      const ShardedRuns sharded = explore_shards(variant, n, two_waiters(outcomes));
+      EXPECT_EQ(traces_of(sharded.runs), expected) << n << " shards, " << variant_name(variant);
+      EXPECT_EQ(outcomes, expected_outcomes) << n << " shards, " << variant_name(variant);
+      EXPECT_TRUE(schedules_distinct(sharded.runs)) << n << " shards, " << variant_name(variant);
+    }
+  }
+}
+
+// Through the factory and the search: shard=i/n is accepted for both variants, each
+// shard covers its part, and a shard index outside the count is still an option error.
+TEST(DporShard, SearchRunsEachShardAndCoversIt) {
+  for (const char* variant : {"dpor=optimal", "dpor=source"}) {
+    lockstep::Options options;
+    options.apply(std::string("strategy=dpor executions=0 progress=off ") + variant);
+    std::uint64_t executions = 0;
+    for (const char* shard : {"shard=0/2", "shard=1/2"}) {
+      options.apply(shard);
+      const lockstep::Result result = lockstep::explore_exactly(counter(3), options, "counter2x3");
+      ASSERT_TRUE(result.covered_all()) << variant << " " << shard << result;
+      executions += result.report().stats.executions;
+    }
+    EXPECT_GE(executions, 20u) << variant;  // C(6, 3) traces, some in both shards' prefixes
+    EXPECT_THROW(options.apply("shard=2/2"), lockstep::OptionError);
+    options.apply("shard=0/1");
+    const lockstep::Result whole = lockstep::explore_exactly(counter(3), options, "counter2x3");
+    EXPECT_EQ(whole.report().stats.executions, 20u) << variant << whole;
+  }
+  // Bounded DPOR does not shard: a clear error, not a silent whole search per shard.
+  lockstep::Options bounded;
+  bounded.apply("strategy=dpor dpor=bounded bound=1 shard=1/2 executions=0 progress=off");
+  const lockstep::Result refused = lockstep::explore_exactly(counter(3), bounded, "counter2x3");
+  EXPECT_EQ(refused.verdict(), lockstep::Verdict::kError) << refused;
+  EXPECT_NE(refused.error().find("dpor=bounded does not split between shards"), std::string::npos)
+      << refused.error();
 }
 
 // --- differential: random small programs -------------------------------------------
@@ -597,6 +779,34 @@ TEST(Dpor, BoundedIndependentThreadsNeedOneExecution) {
     for (std::uint32_t bound : {0u, 1u, 2u, 3u}) {
       Dpor dpor(DporVariant::kBounded, bound);
       EXPECT_EQ(explore_all(dpor, independent(threads)).size(), 1u) << threads << " threads, bound " << bound;
+    }
+  }
+}
+
+// Sharded against unsharded DPOR on the same random programs: for 2, 3 and 5 shards
+// the shards together reach the same outcomes and Mazurkiewicz traces, never count a
+// schedule twice, and never run fewer executions than the unsharded search.
+RC_GTEST_PROP(DporShard, ShardsTogetherAgreeWithTheUnshardedSearch, ()) {
+  const auto thread_count = *rc::gen::inRange(2, 4);
+  std::vector<std::vector<Op>> threads;
+  for (int t = 0; t < thread_count; ++t) {
+    threads.push_back(*rc::gen::container<std::vector<Op>>(
+        static_cast<std::size_t>(*rc::gen::inRange(1, thread_count == 2 ? 5 : 3)),
+        rc::gen::construct<Op>(rc::gen::inRange(0, 6), rc::gen::inRange(0, 2))));
+  }
+  for (DporVariant variant : kVariants) {
+    std::set<std::string> outcomes;
+    Dpor whole(variant);
+    const std::vector<Explored> reference = explore_all(whole, program(threads, outcomes));
+    const std::set<std::string> traces = traces_of(reference);
+    for (std::uint32_t n : {2u, 3u, 5u}) {
+      std::set<std::string> sharded_outcomes;
+      const ShardedRuns sharded = explore_shards(variant, n, program(threads, sharded_outcomes));
+      for (std::uint64_t count : sharded.per_shard) RC_ASSERT(count < kShardLimit);
+      RC_ASSERT(sharded_outcomes == outcomes);
+      RC_ASSERT(traces_of(sharded.runs) == traces);
+      RC_ASSERT(schedules_distinct(sharded.runs));
+      RC_ASSERT(sharded.runs.size() >= reference.size());
     }
   }
 }
