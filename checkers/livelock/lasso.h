@@ -22,7 +22,8 @@
 // Cost: nothing for the first `livelock-after` scheduling points of an execution (it
 // asks for no events before them, Checker::events_from_step); after that a few XORs
 // and a copy of the event into a ring per event, and one compare against a saved
-// state whose distance doubles up to half the ring (Brent's cycle finding, adapted: the saved state must recur, not the sequence).
+// state whose distance doubles up to half the ring (Brent's cycle finding, adapted:
+// the saved state must recur, not the sequence).
 // Only on a match is the ring searched for the shortest valid cycle. The trade-off of
 // livelock-after: short executions pay nothing, and a livelock is reported after that
 // many points (its prefix is at least that long) instead of at its first repetition.

@@ -20,8 +20,8 @@
 // clocks have the same width, a power of two above every thread id seen (4 until a
 // fifth thread appears), and live as rows of flat tables, one row per thread, object or
 // concurrently read variable. A join is then `width` maxima over adjacent words, a copy
-// `width` words, and a lookup needs no bounds check. A thread beyond the width re-lays every table out (rare: the width is
-// kept across reset()).
+// `width` words, and a lookup needs no bounds check. A thread beyond the width re-lays
+// every table out (rare: the width is kept across reset()).
 #pragma once
 
 #include <algorithm>

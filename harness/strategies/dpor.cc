@@ -110,14 +110,10 @@ bool Dpor::begin_execution(std::uint64_t) {
       while (todo != 0 && next == kNone) {
         const auto thread = static_cast<std::uint32_t>(std::countr_zero(todo));
         todo &= todo - 1;
-        if (variant_ != DporVariant::kBounded) {
-          next = thread;
-        } else if (state.spent + cost(k, thread) <= bound_) {
-          next = thread;
-          state.done |= bit(thread);  // also if the runtime does not offer it this time
-        } else {
-          state.done |= bit(thread);  // beyond the bound: the prefix is fixed, it never fits
-        }
+        if (variant_ != DporVariant::kBounded || state.spent + cost(k, thread) <= bound_) next = thread;
+        // Chosen (done even if a replay runs another thread here), or beyond the bound
+        // (the prefix is fixed: it never fits).
+        state.done |= bit(thread);
       }
     }
     if (next != kNone) {

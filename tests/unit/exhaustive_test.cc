@@ -707,13 +707,13 @@ std::function<void()> program(const std::vector<std::vector<Op>>& threads,
 // Both variants against brute force: the same outcomes and Mazurkiewicz traces, never
 // more executions than DFS; optimal DPOR exactly one execution per trace (none cut
 // short, no infeasible branch), source DPOR one per trace apart from the cut ones.
-// 2 threads of 1-3 operations or 3 threads of 1-2.
-std::vector<std::vector<Op>> random_threads() {
+// 2 threads of 1 to `two_thread_ops` operations or 3 threads of 1-2.
+std::vector<std::vector<Op>> random_threads(int two_thread_ops = 3) {
   const auto thread_count = *rc::gen::inRange(2, 4);
   std::vector<std::vector<Op>> threads;
   for (int t = 0; t < thread_count; ++t) {
     threads.push_back(*rc::gen::container<std::vector<Op>>(
-        static_cast<std::size_t>(*rc::gen::inRange(1, thread_count == 2 ? 4 : 3)),
+        static_cast<std::size_t>(*rc::gen::inRange(1, thread_count == 2 ? two_thread_ops + 1 : 3)),
         rc::gen::construct<Op>(rc::gen::inRange(0, 6), rc::gen::inRange(0, 2))));
   }
   return threads;
@@ -787,13 +787,7 @@ TEST(Dpor, BoundedIndependentThreadsNeedOneExecution) {
 // the shards together reach the same outcomes and Mazurkiewicz traces, never count a
 // schedule twice, and never run fewer executions than the unsharded search.
 RC_GTEST_PROP(DporShard, ShardsTogetherAgreeWithTheUnshardedSearch, ()) {
-  const auto thread_count = *rc::gen::inRange(2, 4);
-  std::vector<std::vector<Op>> threads;
-  for (int t = 0; t < thread_count; ++t) {
-    threads.push_back(*rc::gen::container<std::vector<Op>>(
-        static_cast<std::size_t>(*rc::gen::inRange(1, thread_count == 2 ? 5 : 3)),
-        rc::gen::construct<Op>(rc::gen::inRange(0, 6), rc::gen::inRange(0, 2))));
-  }
+  const std::vector<std::vector<Op>> threads = random_threads(4);
   for (DporVariant variant : kVariants) {
     std::set<std::string> outcomes;
     Dpor whole(variant);
