@@ -191,6 +191,10 @@ class Dpor final : public Strategy {
   void add_backtrack(std::uint32_t j, std::uint32_t e);  // source sets
   void insert_wakeup(std::uint32_t j, std::uint32_t e);  // wakeup trees
   bool asleep(std::uint32_t k, std::uint32_t thread) const;
+  // Shard prefix: two awake runnable threads at state k have dependent pending
+  // operations (strategies/shard_prefix.h, where the split goes).
+  bool dependent_awake(std::span<const std::uint32_t> runnable, std::uint32_t k,
+                       const PickContext& context) const;
   bool reversible(std::uint32_t j, std::uint32_t e) const;
   // Bounded: the races of step e and their backtrack points (see "Bounded" above).
   void find_bounded_races(std::uint32_t e);
@@ -228,6 +232,7 @@ class Dpor final : public Strategy {
   std::uint32_t entered_ = 0;        // enter() done for steps < entered_
   std::uint32_t random_depth_ = 0;
   bool blocked_ = false;
+  std::uint32_t block_from_ = kNone;  // blocked_ from this step on (another shard's split)
   std::uint32_t offered_at_ = kNone;  // the step of the last pick, whose runnable set
   std::uint64_t offered_ = 0;         //   was offered_
   std::uint64_t sleep_blocked_ = 0;

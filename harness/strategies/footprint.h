@@ -28,6 +28,10 @@ struct Footprint {
 struct SeenStep {
   std::uint32_t thread = 0;
   Footprint footprint;
+  // Asleep since a state above the shard split (strategies/shard_prefix.h): it keeps
+  // the thread from being picked, but does not cover a race's reversal (the races it
+  // would reverse lie above the split, where DPOR drops them).
+  bool outside = false;
 };
 
 }  // namespace lockstep::internal
