@@ -5,7 +5,8 @@
 // For Counter2x10 and the classic benchmarks (classic_programs.h), both DPOR variants
 // and each shard count n, runs shards 0..n-1 one after the other and prints a markdown
 // table: the executions of each shard, their sum, and the largest shard's share of the
-// unsharded count (what a CI job of n parallel runners waits for, in executions). The
+// unsharded count (what a CI job of n parallel runners waits for, in executions; "-"
+// until a count of 1 has run, so list 1 first). The
 // output is a function of the arguments alone (counts, no times), for
 // docs/strategies.md. Every shard must end with "all schedules covered"; one that does
 // not is an error (exit 1).
@@ -40,7 +41,8 @@ std::string with_commas(std::uint64_t n) {
   return digits;
 }
 
-// Executions of shard `index` of `count`, or nullopt-like 0 with `ok` false.
+// Executions of shard `index` of `count`; `ok` becomes false if the shard did not cover
+// its part of the search.
 std::uint64_t run_shard(const Program& program, const char* variant, std::uint32_t index, std::uint32_t count,
                         bool& ok) {
   lockstep::Options options;

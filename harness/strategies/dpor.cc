@@ -102,7 +102,9 @@ bool Dpor::begin_execution(std::uint64_t) {
         subtree_ = state.wakeup.take_first();
       }
     } else {
-      std::uint64_t sleeping = 0;  // (not those asleep since above the shard split)
+      // (Not those asleep since above the shard split: add_backtrack adds one only as
+      // "every enabled thread", where it does not cover the race.)
+      std::uint64_t sleeping = 0;
       for (const SeenStep& asleep : state.sleep) {
         if (!asleep.outside) sleeping |= bit(asleep.thread);
       }
@@ -451,6 +453,11 @@ void Dpor::add_backtrack(std::uint32_t j, std::uint32_t e) {
     if (initial) initials |= bit(r);
   }
   if ((initials & earlier.backtrack) != 0) return;
+  // A thread asleep since above the shard split covers v as an initial of it (as in
+  // insert_wakeup); by independence alone it does not.
+  for (const SeenStep& asleep : earlier.sleep) {
+    if (asleep.outside && (initials & bit(asleep.thread)) != 0) return;
+  }
   const std::uint64_t enabled_initials = initials & earlier.enabled;
   if ((enabled_initials & bit(q)) != 0) {
     earlier.backtrack |= bit(q);
@@ -605,10 +612,14 @@ void Dpor::insert_wakeup(std::uint32_t j, std::uint32_t e) {
   // A thread asleep at j that is a weak initial of v already covers it.
   for (const std::vector<SeenStep>* set : {&state.sleep, &state.explored}) {
     for (const SeenStep& asleep : *set) {
-      // One asleep since above the shard split covers v only as an initial of it:
-      // then every completion of v starts, up to equivalence, with its step at the
-      // split, which its own subtree explores. By independence alone it would cover
-      // v through a race reversed at the split, which is dropped.
+      // One asleep since state s' at or above the shard split covers v only as an
+      // initial of it. Its step p commutes with the steps from s' to j (it stayed
+      // asleep) and, as an initial, with the steps of v before it, so every maximal
+      // extension of v is equivalent to one that takes p at s': a trace of p's
+      // alternative there, which the enumeration and DPOR below it reach in full
+      // (in whichever shard owns it). A weak initial that is only independent of v
+      // would need a race reversed at or above the split in that alternative, and
+      // those races are dropped (the enumeration stands for them).
       if (asleep.outside ? v.initial(asleep.thread) : v.weak_initial(asleep)) return;
     }
   }

@@ -28,9 +28,9 @@ struct Footprint {
 struct SeenStep {
   std::uint32_t thread = 0;
   Footprint footprint;
-  // Asleep since a state above the shard split (strategies/shard_prefix.h): it keeps
-  // the thread from being picked, but does not cover a race's reversal (the races it
-  // would reverse lie above the split, where DPOR drops them).
+  // Asleep since a state at or above the shard split (strategies/shard_prefix.h): it
+  // keeps the thread from being picked, and covers a race's reversal v only as an
+  // initial of v, not by being independent of v (Dpor::insert_wakeup, add_backtrack).
   bool outside = false;
 };
 

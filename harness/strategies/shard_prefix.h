@@ -11,16 +11,17 @@
 // path that ends above any split (it ran out of choices, or every runnable thread was
 // asleep) is a prefix of its own.
 //
-// Every shard enumerates the alternatives of the choices above the split, and at the
-// split only the alternatives whose prefix it owns, with sleep sets (Godefroid): an
-// alternative tried at a state sleeps in the later alternatives there, and in the
-// states below them, until a step dependent with it runs; a sleeping alternative is
-// not enumerated. Below an owned prefix DPOR runs as usual from the state after the
-// split, with that state's sleep set and empty wakeup trees; a race whose reversal
-// point lies above that state is dropped (the enumeration tries every awake
-// alternative there). A split none of whose alternatives is owned is run once, along
-// its first awake alternative, and neither counted nor learned from (foreign()). With
-// n = 1 there is no choice above the split: region() is 0.
+// Every shard enumerates the awake alternatives of the choices above and at the split
+// with sleep sets (Godefroid): an alternative tried at a state sleeps in the later
+// alternatives there, and in the states below them, until a step dependent with it
+// runs; a sleeping alternative is not enumerated. Below an owned prefix DPOR runs as
+// usual from the state after the split, with that state's sleep set and empty wakeup
+// trees; a race whose reversal point lies above that state is dropped (the enumeration
+// tries every awake alternative there). An alternative at the split whose prefix
+// another shard owns is run one step, uncounted (foreign()): only its step's footprint
+// is learned, so that it sleeps in the later alternatives as in every other shard (of
+// another shard's random value, nothing).
+// With n = 1 there is no choice above the split: region() is 0.
 //
 // Soundness: every shard walks every prefix above the split the same way (the same
 // executions, so the same sleep sets), and each prefix has one owner, who runs DPOR
@@ -28,9 +29,15 @@
 // "Partial-Order Methods for the Verification of Concurrent Systems", LNCS 1032, 1996),
 // and DPOR from a state with a sleep set reaches every trace from it that does not
 // start with a sleeping step (the correctness of source-set and optimal DPOR, Abdulla
-// et al., POPL 2014, is proved state by state with such sleep sets). At the split an
-// alternative sleeps only in later alternatives of the same shard (the others' steps
-// were not run here): smaller sleep sets are sound, they only cost executions.
+// et al., POPL 2014, is proved state by state with such sleep sets).
+// Below the split, a sleeper inherited from above it is weaker than DPOR's own: it
+// covers a race's reversal v only when it is an initial of v (then every maximal
+// extension of v is equivalent to one taking it where it fell asleep, in an
+// alternative the enumeration explores), not when it is merely independent of v
+// (covering that would take a race reversed above the split, which DPOR drops).
+// Tested against the unsharded search on random programs, with fair scheduling off:
+// enforced, it makes the runnable set depend on the order of independent steps, which
+// neither sleep sets nor DPOR assume (Dpor::infeasible()).
 //
 // Balance: the first choices of most programs order independent steps (a thread's
 // start against its parent's next step); splitting there would give one shard nearly
