@@ -80,6 +80,9 @@ int main(int argc, char** argv) {
       {"lastzero(8)", lockstep_bench::lastzero(8), classic},
       {"indexer(13)", lockstep_bench::indexer(13), classic},
       {"filesystem(16)", lockstep_bench::filesystem(16), classic},
+      {"lastzero(10)", lockstep_bench::lastzero(10), classic},
+      {"indexer(15)", lockstep_bench::indexer(15), classic},
+      {"filesystem(22)", lockstep_bench::filesystem(22), classic},
   };
   std::printf("| scenario | dpor | shards | executions per shard | sum | largest shard / unsharded |\n");
   std::printf("|---|---|---|---|---|---|\n");

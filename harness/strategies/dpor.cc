@@ -43,6 +43,7 @@ void Dpor::widen(std::uint32_t threads) {
 
 bool Dpor::begin_execution(std::uint64_t) {
   depth_ = 0;
+  block_from_ = kNone;
   entered_ = 0;
   random_depth_ = 0;
   by_id_.clear();
@@ -101,8 +102,12 @@ bool Dpor::begin_execution(std::uint64_t) {
         subtree_ = state.wakeup.take_first();
       }
     } else {
+      // (Not those asleep since above the shard split: add_backtrack adds one only as
+      // "every enabled thread", where it does not cover the race.)
       std::uint64_t sleeping = 0;
-      for (const SeenStep& asleep : state.sleep) sleeping |= bit(asleep.thread);
+      for (const SeenStep& asleep : state.sleep) {
+        if (!asleep.outside) sleeping |= bit(asleep.thread);
+      }
       const std::uint64_t withheld = state.backtrack & ~state.done & ~state.offered;
       infeasible_ += static_cast<std::uint64_t>(std::popcount(withheld));
       state.done |= withheld;  // as for wakeup trees, above
@@ -130,12 +135,40 @@ bool Dpor::begin_execution(std::uint64_t) {
   // the split), DPOR's search below it from scratch.
   if (const ShardPrefix::Node* node = prefix_.next()) {
     if (node->random) randoms_[node->randoms].value = node->ordinal;
+    if (!node->random) {  // the alternative left sleeps in the ones after it
+      State& state = states_[node->step];
+      state.explored.push_back(SeenStep{state.thread, state.footprint});
+    }
     randoms_.resize(node->randoms + (node->random ? 1 : 0));
     random_replay_ = static_cast<std::uint32_t>(randoms_.size());
     size_ = node->step + 1;
     first_new_ = node->step;
     replay_until_ = node->step + 1;
     return true;
+  }
+  return false;
+}
+
+bool Dpor::dependent_awake(std::span<const std::uint32_t> runnable, std::uint32_t k,
+                           const PickContext& context) const {
+  // By the pending operations alone (a step's footprint is known once it ran): a guess
+  // where the shard split should go, not a dependence DPOR relies on.
+  for (std::size_t a = 0; a < runnable.size(); ++a) {
+    if (asleep(k, runnable[a])) continue;
+    const PendingInfo& x = context.pending[runnable[a]];
+    for (std::size_t b = a + 1; b < runnable.size(); ++b) {
+      if (asleep(k, runnable[b])) continue;
+      const PendingInfo& y = context.pending[runnable[b]];
+      if (x.op == OpKind::kFence || y.op == OpKind::kFence) return true;
+      // A thread's start step leads to an operation not known yet: assumed dependent
+      // with anything but another start, a spawn (which only creates a thread) and a
+      // release (whichever goes first, the started thread's acquire of it waits for it).
+      if ((x.op == OpKind::kThreadStart) != (y.op == OpKind::kThreadStart)) {
+        const OpKind other = x.op == OpKind::kThreadStart ? y.op : x.op;
+        if (other != OpKind::kSpawn && other != OpKind::kRelease && other != OpKind::kReleaseShared) return true;
+      }
+      if (x.object != 0 && x.object == y.object && (writes(x.op) || writes(y.op))) return true;
+    }
   }
   return false;
 }
@@ -162,15 +195,17 @@ void Dpor::enter(std::uint32_t k) {
   state.wakeup = std::move(subtree_);
   subtree_.clear();
   state.preemptible = false;
-  // The first state below the shard split sleeps nothing; bounded DPOR has no sleep sets.
-  if (k <= prefix_.region() || variant_ == DporVariant::kBounded) return;
+  // Bounded DPOR has no sleep sets. Above a shard split they are the enumeration's.
+  if (k == 0 || variant_ == DporVariant::kBounded) return;
   // Sleep sets (Godefroid): a thread asleep before step k - 1, or explored from there
   // already, stays asleep after it if its next step is independent of step k - 1.
   const State& before = states_[k - 1];
+  const bool above_split = prefix_.region() == ShardPrefix::kNone || k - 1 < prefix_.region();
   for (const std::vector<SeenStep>* set : {&before.sleep, &before.explored}) {
     for (const SeenStep& asleep : *set) {
       if (asleep.thread != before.thread && !asleep.footprint.dependent(before.footprint)) {
         state.sleep.push_back(asleep);
+        if (above_split) state.sleep.back().outside = true;
       }
     }
   }
@@ -194,18 +229,31 @@ void Dpor::complete(std::uint32_t step) {
 }
 
 std::uint32_t Dpor::pick(std::span<const std::uint32_t> runnable, std::uint32_t current,
-                         const PickContext&) {
+                         const PickContext& context) {
   const std::uint32_t k = depth_;
   const bool is_runnable = std::binary_search(runnable.begin(), runnable.end(), current);
+  if (k >= block_from_) blocked_ = true;
   if (blocked_) return is_runnable ? current : runnable[0];
   offered_at_ = k;
   offered_ = 0;
   for (std::uint32_t thread : runnable) offered_ |= bit(thread);
   enter(k);
-  if (prefix_.open()) {  // a shard prefix node: every alternative is enumerated
+  if (prefix_.open()) {  // a shard prefix node: every awake alternative is enumerated
+    const auto count = static_cast<std::uint32_t>(runnable.size());
+    std::uint64_t sleeping = 0;
+    for (std::uint32_t o = 0; o < count; ++o) {
+      if (asleep(k, rotated(runnable, current, o))) sleeping |= std::uint64_t{1} << o;
+    }
     const std::uint32_t ordinal =
-        prefix_.choose(k, random_depth_, false, static_cast<std::uint32_t>(runnable.size()));
-    if (prefix_.foreign()) blocked_ = true;  // another shard's prefix: learn nothing below
+        prefix_.choose(k, random_depth_, false, count, sleeping, dependent_awake(runnable, k, context));
+    if (ordinal == ShardPrefix::kNone) {  // every runnable thread is asleep
+      blocked_ = true;
+      ++sleep_blocked_;
+      return is_runnable ? current : runnable[0];
+    }
+    // Another shard's prefix: its step is learned (it sleeps in the alternatives after
+    // it), nothing below it.
+    if (prefix_.foreign()) block_from_ = k + 1;
     states_[k].thread = rotated(runnable, current, ordinal);
     return states_[k].thread;
   }
@@ -232,6 +280,7 @@ std::uint32_t Dpor::pick(std::span<const std::uint32_t> runnable, std::uint32_t 
 }
 
 void Dpor::on_step(std::uint32_t thread, const PickContext& context) {
+  if (depth_ >= block_from_) blocked_ = true;
   if (blocked_) return;
   const std::uint32_t k = depth_++;
   widen(static_cast<std::uint32_t>(context.pending.size()));
@@ -307,11 +356,20 @@ std::uint32_t Dpor::random(std::uint32_t bound, const PickContext&) {
   if (blocked_ || depth_ == 0) return 0;
   const std::uint32_t step = depth_ - 1;
   if (step >= first_new_) states_[step].footprint.all = true;
+  if (depth_ >= block_from_) {  // in another shard's split step: its footprint is known now
+    blocked_ = true;
+    return 0;
+  }
   const std::uint32_t r = random_depth_++;
   std::uint32_t value = 0;
-  if (prefix_.open()) {  // a shard prefix node
+  if (prefix_.open()) {  // a shard prefix node (recorded: begin_execution advances it)
     value = prefix_.choose(step, r, true, bound);
-    if (prefix_.foreign()) blocked_ = true;
+    if (r >= random_replay_) {
+      randoms_.resize(r);
+      randoms_.push_back(RandomNode{depth_, bound, value});
+    }
+    if (prefix_.foreign()) blocked_ = true;  // another shard's random split: learn nothing below
+    return value;
   }
   if (r < random_replay_) return randoms_[r].value;
   randoms_.resize(r);
@@ -395,6 +453,11 @@ void Dpor::add_backtrack(std::uint32_t j, std::uint32_t e) {
     if (initial) initials |= bit(r);
   }
   if ((initials & earlier.backtrack) != 0) return;
+  // A thread asleep since above the shard split covers v as an initial of it (as in
+  // insert_wakeup); by independence alone it does not.
+  for (const SeenStep& asleep : earlier.sleep) {
+    if (asleep.outside && (initials & bit(asleep.thread)) != 0) return;
+  }
   const std::uint64_t enabled_initials = initials & earlier.enabled;
   if ((enabled_initials & bit(q)) != 0) {
     earlier.backtrack |= bit(q);
@@ -491,16 +554,19 @@ class Dpor::Reversal final : public WakeupTree::Sequence {
 
   bool empty() const override { return left_ == 0; }
 
-  bool weak_initial(const SeenStep& step) const override {
-    const std::uint32_t first = next_[step.thread];
-    if (first != kNone) {  // an initial: no other thread's first step precedes it
-      for (std::uint32_t r = 0; r < next_.size(); ++r) {
-        if (r != step.thread && next_[r] != kNone && dpor_.before(steps_[next_[r]], steps_[first])) {
-          return false;
-        }
-      }
-      return true;
+  // The thread's first step left in v is an initial of v: no other thread's first
+  // step precedes it.
+  bool initial(std::uint32_t thread) const {
+    const std::uint32_t first = next_[thread];
+    if (first == kNone) return false;
+    for (std::uint32_t r = 0; r < next_.size(); ++r) {
+      if (r != thread && next_[r] != kNone && dpor_.before(steps_[next_[r]], steps_[first])) return false;
     }
+    return true;
+  }
+
+  bool weak_initial(const SeenStep& step) const override {
+    if (next_[step.thread] != kNone) return initial(step.thread);
     for (std::uint32_t x = 0; x < steps_.size(); ++x) {  // independent of all of v
       if (!taken(x) && step.footprint.dependent(dpor_.states_[steps_[x]].footprint)) return false;
     }
@@ -546,7 +612,15 @@ void Dpor::insert_wakeup(std::uint32_t j, std::uint32_t e) {
   // A thread asleep at j that is a weak initial of v already covers it.
   for (const std::vector<SeenStep>* set : {&state.sleep, &state.explored}) {
     for (const SeenStep& asleep : *set) {
-      if (v.weak_initial(asleep)) return;
+      // One asleep since state s' at or above the shard split covers v only as an
+      // initial of it. Its step p commutes with the steps from s' to j (it stayed
+      // asleep) and, as an initial, with the steps of v before it, so every maximal
+      // extension of v is equivalent to one that takes p at s': a trace of p's
+      // alternative there, which the enumeration and DPOR below it reach in full
+      // (in whichever shard owns it). A weak initial that is only independent of v
+      // would need a race reversed at or above the split in that alternative, and
+      // those races are dropped (the enumeration stands for them).
+      if (asleep.outside ? v.initial(asleep.thread) : v.weak_initial(asleep)) return;
     }
   }
   state.wakeup.insert(v);

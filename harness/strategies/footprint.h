@@ -28,6 +28,10 @@ struct Footprint {
 struct SeenStep {
   std::uint32_t thread = 0;
   Footprint footprint;
+  // Asleep since a state at or above the shard split (strategies/shard_prefix.h): it
+  // keeps the thread from being picked, and covers a race's reversal v only as an
+  // initial of v, not by being independent of v (Dpor::insert_wakeup, add_backtrack).
+  bool outside = false;
 };
 
 }  // namespace lockstep::internal

@@ -462,11 +462,12 @@ struct ShardedRuns {
 
 constexpr std::uint64_t kShardLimit = 20000;  // a shard that reaches it did not end
 
-ShardedRuns explore_shards(DporVariant variant, std::uint32_t n, const std::function<void()>& body) {
+ShardedRuns explore_shards(DporVariant variant, std::uint32_t n, const std::function<void()>& body,
+                           bool fair = true) {
   ShardedRuns out;
   for (std::uint32_t i = 0; i < n; ++i) {
     Dpor shard(variant, lockstep::internal::Shard{i, n});
-    std::vector<Explored> part = explore_all(shard, body, kShardLimit);
+    std::vector<Explored> part = explore_all(shard, body, kShardLimit, fair);
     out.per_shard.push_back(part.size());
     out.runs.insert(out.runs.end(), part.begin(), part.end());
   }
@@ -510,6 +511,33 @@ TEST(DporShard, ShardsTogetherReachEveryTraceOnce) {
   }
 }
 
+// The split divides the work: Counter 2x4's 70 lock orders fall apart at which worker
+// takes the lock first, then at the next dependent choices, so each of n shards counts
+// about 70 / n executions (plus the few that end sleep-set blocked above the split).
+// With the default options (the counter is not a scheduling point); with every Shared
+// access a point, a worker's start against the other's access under the lock counts
+// as a split too, and the shares are less even.
+TEST(DporShard, ShardsDivideTheLockOrders) {
+  for (const char* variant : {"dpor=optimal", "dpor=source"}) {
+    for (std::uint32_t n : {2u, 4u}) {
+      std::uint64_t sum = 0;
+      std::string counts;
+      for (std::uint32_t i = 0; i < n; ++i) {
+        lockstep::Options options;
+        options.apply(std::string("strategy=dpor executions=0 progress=off ") + variant + " shard=" +
+                      std::to_string(i) + "/" + std::to_string(n));
+        const lockstep::Result result = lockstep::explore_exactly(counter(4), options, "counter2x4");
+        ASSERT_TRUE(result.covered_all()) << variant << " shard " << i << "/" << n << result;
+        const std::uint64_t count = result.report().stats.executions;
+        EXPECT_LE(count, 70u / n + 3) << variant << " shard " << i << "/" << n;
+        sum += count;
+        counts += " " + std::to_string(count);
+      }
+      EXPECT_LE(sum, 70u + n) << variant << ", " << n << " shards:" << counts;
+    }
+  }
+}
+
 // The prefixes themselves: each schedule of the program (every DFS execution) starts
 // with exactly one prefix counted by some shard, so the shards' prefixes are disjoint
 // and none is left out. The prefix of an execution is its choices above and at its
@@ -540,7 +568,7 @@ std::vector<std::vector<std::uint32_t>> owned_prefixes(DporVariant variant, std:
 
 std::function<void()> two_waiters(std::set<std::string>& outcomes);
 
-TEST(DporShard, EverySchedulesPrefixBelongsToExactlyOneShard) {
+TEST(DporShard, NoSchedulesPrefixBelongsToTwoShards) {
   std::set<std::string> outcomes;
   struct Case {
     std::function<void()> body;
@@ -558,25 +586,36 @@ TEST(DporShard, EverySchedulesPrefixBelongsToExactlyOneShard) {
     for (DporVariant variant : kVariants) {
       for (std::uint32_t n : c.shards) {
         const auto owned = owned_prefixes(variant, n, body);
-        std::size_t wrong = 0;
+        // Sleep sets leave some schedules without an owner (an equivalent one has one;
+        // the trace tests check that), never one with two.
+        std::size_t shared = 0;
+        std::size_t with_owner = 0;
         for (const Explored& schedule : all) {
           std::size_t owners = 0;
           for (const auto& prefix : owned) {
             owners += prefix.size() <= schedule.choices.size() &&
                       std::equal(prefix.begin(), prefix.end(), schedule.choices.begin());
           }
-          wrong += owners != 1;
+          shared += owners > 1;
+          with_owner += owners == 1;
         }
-        EXPECT_EQ(wrong, 0u) << "schedules without exactly one owner, " << n << " shards "
-                             << variant_name(variant);
+        EXPECT_EQ(shared, 0u) << "schedules with two owners, " << n << " shards " << variant_name(variant);
+        EXPECT_GT(with_owner, 0u) << n << " shards " << variant_name(variant);
+        // Every owned prefix starts some schedule.
+        for (const auto& prefix : owned) {
+          EXPECT_TRUE(std::any_of(all.begin(), all.end(), [&](const Explored& schedule) {
+            return prefix.size() <= schedule.choices.size() &&
+                   std::equal(prefix.begin(), prefix.end(), schedule.choices.begin());
+          })) << n << " shards " << variant_name(variant);
+        }
       }
     }
   }
 }
 
 // notify_one with two waiters is a random choice (at step 13: below the split for the
-// shard counts here, above it with 128 shards, EverySchedulesPrefixBelongsToExactly-
-// OneShard). Two waiters take the two tokens a notifier hands out one notify_one at a
+// shard counts here, above it with 128 shards, NoSchedulesPrefixBelongsToTwoShards).
+// Two waiters take the two tokens a notifier hands out one notify_one at a
 // time.
 std::function<void()> two_waiters(std::set<std::string>& outcomes) {
   return [&outcomes] {
@@ -632,7 +671,7 @@ TEST(DporShard, SearchRunsEachShardAndCoversIt) {
       ASSERT_TRUE(result.covered_all()) << variant << " " << shard << result;
       executions += result.report().stats.executions;
     }
-    EXPECT_GE(executions, 20u) << variant;  // C(6, 3) traces, some in both shards' prefixes
+    EXPECT_GE(executions, 20u) << variant;  // C(6, 3) traces
     EXPECT_THROW(options.apply("shard=2/2"), lockstep::OptionError);
     options.apply("shard=0/1");
     const lockstep::Result whole = lockstep::explore_exactly(counter(3), options, "counter2x3");
@@ -784,23 +823,27 @@ TEST(Dpor, BoundedIndependentThreadsNeedOneExecution) {
 }
 
 // Sharded against unsharded DPOR on the same random programs: for 2, 3 and 5 shards
-// the shards together reach the same outcomes and Mazurkiewicz traces, never count a
-// schedule twice, and never run fewer executions than the unsharded search.
+// the shards together reach the same outcomes and Mazurkiewicz traces and never count
+// a schedule twice. (Not: at least the unsharded count. Source DPOR's count includes
+// sleep-set-blocked executions the shards' sleep sets may avoid.) Fair scheduling is
+// off for both: enforced from the first step it makes the runnable set depend on the
+// order of independent steps, and the unsharded search itself can then drop a branch
+// (Dpor::infeasible(); 3 threads {write x0}, {load a0}, {read x0; locked update of x0}
+// lose one of their 4 outcomes under dpor=source).
 RC_GTEST_PROP(DporShard, ShardsTogetherAgreeWithTheUnshardedSearch, ()) {
   const std::vector<std::vector<Op>> threads = random_threads(4);
   for (DporVariant variant : kVariants) {
     std::set<std::string> outcomes;
     Dpor whole(variant);
-    const std::vector<Explored> reference = explore_all(whole, program(threads, outcomes));
+    const std::vector<Explored> reference = explore_all(whole, program(threads, outcomes), 200000, false);
     const std::set<std::string> traces = traces_of(reference);
     for (std::uint32_t n : {2u, 3u, 5u}) {
       std::set<std::string> sharded_outcomes;
-      const ShardedRuns sharded = explore_shards(variant, n, program(threads, sharded_outcomes));
+      const ShardedRuns sharded = explore_shards(variant, n, program(threads, sharded_outcomes), false);
       for (std::uint64_t count : sharded.per_shard) RC_ASSERT(count < kShardLimit);
       RC_ASSERT(sharded_outcomes == outcomes);
       RC_ASSERT(traces_of(sharded.runs) == traces);
       RC_ASSERT(schedules_distinct(sharded.runs));
-      RC_ASSERT(sharded.runs.size() >= reference.size());
     }
   }
 }
