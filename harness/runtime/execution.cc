@@ -446,7 +446,12 @@ void Execution::on_all_blocked() {
   begin_abort();
 }
 
-void Execution::begin_abort() { aborting_ = true; }
+void Execution::begin_abort() {
+  if (!aborting_ && observe_steps_) [[unlikely]] {
+    config_->strategy->on_cut_short(PickContext{config_->index, step_, pending_});
+  }
+  aborting_ = true;
+}
 
 void Execution::on_block(std::uint32_t thread) {
   for (Checker* checker : checkers_) checker->on_block(thread, *this, *this);

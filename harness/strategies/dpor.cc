@@ -377,12 +377,52 @@ std::uint32_t Dpor::random(std::uint32_t bound, const PickContext&) {
   return value;
 }
 
+void Dpor::on_cut_short(const PickContext& context) {
+  cut_short_.clear();
+  if (blocked_) return;
+  for (std::uint32_t t = 0; t < context.pending.size() && t < last_step_.size(); ++t) {
+    const PendingInfo& info = context.pending[t];
+    if (info.op == OpKind::kNone) continue;
+    cut_short_.push_back(Pending{t, info.op, stable(info.object, info.key)});
+  }
+}
+
 void Dpor::end_execution(std::uint64_t) {
   enter(size_);  // completes the last step
   prefix_.end();
   for (std::uint32_t e = first_new_; e < size_; ++e) find_races(e);
+  // Threads left blocked (a deadlock) or stopped by a finding: their next operations
+  // race with the steps before them as well. Without them, two threads taking two
+  // locks in opposite orders lost the trace where the second takes both first: its
+  // only race with the first's acquire is with an acquire that deadlocked.
+  if (!blocked_) {
+    for (const Pending& pending : cut_short_) find_pending_races(pending);
+  }
+  cut_short_.clear();
   first_new_ = size_;
   replay_until_ = size_;
+}
+
+void Dpor::find_pending_races(const Pending& pending) {
+  const std::uint32_t e = size_;
+  if (states_.size() <= e) {
+    states_.emplace_back();
+    clocks_.resize(states_.size() * std::size_t{stride_}, 0);
+  }
+  State& state = states_[e];  // overwritten by the next execution's step e, if any
+  const std::uint32_t t = pending.thread;
+  state.thread = t;
+  state.local = steps_of_[t];
+  state.prev = last_step_[t] != kNone ? last_step_[t] : spawned_by_[t];
+  state.since = state.prev == kNone ? 0 : state.prev + 1;
+  state.op = pending.op;
+  state.object = pending.object;
+  state.kind = ObjectKind::kNone;  // (not known: no event; reversible() takes it as maybe)
+  state.footprint = Footprint{};
+  state.footprint.add(pending.object, writes(pending.op));
+  state.joined = kNone;
+  complete(e);
+  find_races(e);
 }
 
 void Dpor::find_races(std::uint32_t e) {
@@ -403,30 +443,56 @@ void Dpor::find_races(std::uint32_t e) {
     if (!earlier.footprint.dependent(later.footprint)) continue;
     // Not reversible (e.g. j released the lock e acquires): skipped, and it does not
     // hide the earlier candidates behind it.
-    if (!reversible(j, e)) continue;
+    const Reversible reverse = reversible(j, e);
+    if (reverse == Reversible::kNo) continue;
     if (variant_ == DporVariant::kOptimal) {
       insert_wakeup(j, e);
     } else {
       add_backtrack(j, e);
     }
+    // A reversal that may be infeasible (e blocks there: a semaphore j released, a
+    // Lock that j held) does not stand for the earlier races either: they are reversed
+    // too. Letting it hide them lost semaphore_deadlock's acquire/acquire race (its
+    // only reversal was the infeasible release/acquire one) while the search claimed
+    // every schedule covered.
+    if (reverse == Reversible::kMaybe) continue;
     const std::uint32_t* cj = clock(j);
     for (std::uint32_t u = 0; u < stride_; ++u) scratch_[u] = std::max(scratch_[u], cj[u]);
   }
 }
 
-bool Dpor::reversible(std::uint32_t j, std::uint32_t e) const {
+Dpor::Reversible Dpor::reversible(std::uint32_t j, std::uint32_t e) const {
   const State& earlier = states_[j];
   const State& later = states_[e];
   // e was pending before j: it could run there iff its thread was enabled.
-  if (j >= later.since) return (earlier.enabled & bit(later.thread)) != 0;
+  if (j >= later.since) return (earlier.enabled & bit(later.thread)) != 0 ? Reversible::kYes : Reversible::kNo;
   // Otherwise e's thread took steps in between (in v when they do not follow j). A
   // blocking acquire of a mutex (never timed for these kinds) cannot precede the
-  // release of it; anything else is assumed reversible (sound: more races only cost
-  // executions).
+  // release that let it in (exclusive after either release, shared after an exclusive
+  // one); any other race with it is reversible.
   const bool mutex = later.kind == ObjectKind::kMutex || later.kind == ObjectKind::kRecursiveMutex ||
                      later.kind == ObjectKind::kSharedMutex;
-  const bool release = earlier.op == OpKind::kRelease || earlier.op == OpKind::kReleaseShared;
-  return !(mutex && release && later.op == OpKind::kAcquire && earlier.object == later.object);
+  if (mutex) {
+    const bool let_in = earlier.object == later.object &&
+                        ((later.op == OpKind::kAcquire &&
+                          (earlier.op == OpKind::kRelease || earlier.op == OpKind::kReleaseShared)) ||
+                         (later.op == OpKind::kAcquireShared && earlier.op == OpKind::kRelease));
+    return let_in ? Reversible::kNo : Reversible::kYes;
+  }
+  // An operation that may block (a semaphore's or a Lock's acquire, which may also be
+  // timed; a wait, a queue's get or put, a join) may not be able to run at j: reversed
+  // all the same (sound: more races only cost executions), as a maybe.
+  switch (later.op) {
+    case OpKind::kAcquire:
+    case OpKind::kAcquireShared:
+    case OpKind::kWait:
+    case OpKind::kGet:
+    case OpKind::kPut:
+    case OpKind::kJoin:
+      return Reversible::kMaybe;
+    default:
+      return Reversible::kYes;
+  }
 }
 
 void Dpor::add_backtrack(std::uint32_t j, std::uint32_t e) {

@@ -53,7 +53,14 @@
 // earlier step (a lock's release never races with the acquire it enabled; the two
 // acquires race instead: a non-reversible candidate is skipped without hiding the
 // earlier ones behind it). Timed operations are always enabled, so their timeout
-// races with the release that would have let them through.
+// races with the release that would have let them through. Where the later step's
+// thread took steps in between, only a mutex's acquire after the release that let it
+// in is known not to be reversible; a race of any other operation that may block (a
+// semaphore's or a Lock's acquire, a wait, a queue's get or put, a join) is reversed
+// as a maybe (Reversible::kMaybe): it may land where the step blocks, so it hides no
+// earlier race. When an execution ends with threads blocked (a deadlock) or is cut
+// short by a finding, their pending operations race with the steps before them as
+// one more step would (Strategy::on_cut_short, find_pending_races).
 //
 // Random choices (which waiter notify_one wakes, spurious wakeups) are enumerated
 // exhaustively, like dfs. Up to 64 threads per execution.
@@ -136,6 +143,7 @@ class Dpor final : public Strategy {
   bool observes_steps() const override { return true; }
   void on_step(std::uint32_t thread, const PickContext& context) override;
   void on_event(const OpEvent& event) override;
+  void on_cut_short(const PickContext& context) override;
   bool execution_in_shard() const override { return prefix_.in_shard(); }
 
   // Executions cut short because every enabled thread was asleep (their remaining
@@ -191,6 +199,14 @@ class Dpor final : public Strategy {
   void enter(std::uint32_t k);
   void complete(std::uint32_t step);
   void find_races(std::uint32_t e);
+  // The races of a pending operation that never ran (on_cut_short): found as for a
+  // step taken after the last one (a virtual step at size_).
+  struct Pending {
+    std::uint32_t thread;
+    OpKind op;
+    std::uint32_t object;  // stable id
+  };
+  void find_pending_races(const Pending& pending);
   void add_backtrack(std::uint32_t j, std::uint32_t e);  // source sets
   void insert_wakeup(std::uint32_t j, std::uint32_t e);  // wakeup trees
   bool asleep(std::uint32_t k, std::uint32_t thread) const;
@@ -198,7 +214,10 @@ class Dpor final : public Strategy {
   // operations (strategies/shard_prefix.h, where the split goes).
   bool dependent_awake(std::span<const std::uint32_t> runnable, std::uint32_t k,
                        const PickContext& context) const;
-  bool reversible(std::uint32_t j, std::uint32_t e) const;
+  // Whether race (j, e) can be reversed: kNo, kYes, or kMaybe (e may block where it
+  // would run: reversed, but not taken as covering the earlier races of e).
+  enum class Reversible { kNo, kYes, kMaybe };
+  Reversible reversible(std::uint32_t j, std::uint32_t e) const;
   // Bounded: the races of step e and their backtrack points (see "Bounded" above).
   void find_bounded_races(std::uint32_t e);
   void add_bounded(std::uint32_t i, std::uint32_t q);
@@ -235,6 +254,7 @@ class Dpor final : public Strategy {
   std::uint32_t entered_ = 0;        // enter() done for steps < entered_
   std::uint32_t random_depth_ = 0;
   bool blocked_ = false;
+  std::vector<Pending> cut_short_;  // the pending operations of an execution cut short
   std::uint32_t block_from_ = kNone;  // blocked_ from this step on (another shard's split)
   std::uint32_t offered_at_ = kNone;  // the step of the last pick, whose runnable set
   std::uint64_t offered_ = 0;         //   was offered_

@@ -50,7 +50,7 @@ std::unique_ptr<Strategy> make_strategy(const Options& options) {
       }
       return std::make_unique<internal::Dpor>(internal::DporVariant::kBounded, bound);
     }
-    // Split by a prefix enumerated in full, DPOR below it (strategies/shard_prefix.h).
+    // Split by a prefix enumerated with sleep sets, DPOR below it (strategies/shard_prefix.h).
     const internal::DporVariant variant = options.dpor == "source" ? internal::DporVariant::kSource
                                                                    : internal::DporVariant::kOptimal;
     return std::make_unique<internal::Dpor>(variant, shard);

@@ -84,6 +84,11 @@ class Strategy {
   // Every event the running thread emits until the next on_step: the footprint of
   // the step (a condition wait's enter, a Shared access that is not a point, ...).
   virtual void on_event(const OpEvent& event) { (void)event; }
+  // The execution is cut short with threads unfinished: every thread is blocked (a
+  // deadlock), or a finding ends it. context.pending holds each thread's pending
+  // operation (op kNone: finished, or the running thread in the middle of a step);
+  // they never run, but their races with the steps before still count (DPOR).
+  virtual void on_cut_short(const PickContext& context) { (void)context; }
 
   // --- for exhaustive strategies ------------------------------------------------------
   // False when the execution just ended belongs to another shard (shard=i/n): the
