@@ -92,6 +92,7 @@ bool Dpor::begin_execution(std::uint64_t) {
       // its thread marked explored, dependent with everything, so no race re-adds it.
       while (!state.wakeup.empty() && (state.offered & bit(state.wakeup.first())) == 0) {
         ++infeasible_;
+        if ((state.enabled & bit(state.wakeup.first())) != 0) ++held_back_;
         Footprint any;
         any.all = true;
         state.explored.push_back(SeenStep{state.wakeup.first(), any});
@@ -110,6 +111,7 @@ bool Dpor::begin_execution(std::uint64_t) {
       }
       const std::uint64_t withheld = state.backtrack & ~state.done & ~state.offered;
       infeasible_ += static_cast<std::uint64_t>(std::popcount(withheld));
+      held_back_ += static_cast<std::uint64_t>(std::popcount(withheld & state.enabled));
       state.done |= withheld;  // as for wakeup trees, above
       std::uint64_t todo = state.backtrack & ~state.done & ~sleeping;
       while (todo != 0 && next == kNone) {
@@ -267,6 +269,10 @@ std::uint32_t Dpor::pick(std::span<const std::uint32_t> runnable, std::uint32_t 
   if (const std::uint32_t thread = planned(k); thread != kNone) {
     if (std::binary_search(runnable.begin(), runnable.end(), thread)) return thread;
     ++infeasible_;
+    if (thread < context.pending.size() && context.pending[thread].op != OpKind::kNone &&
+        !context.pending[thread].blocked) {
+      ++held_back_;  // runnable, but not offered: fair scheduling held it back
+    }
     states_[k].wakeup.clear();
   }
   if (is_runnable && !asleep(k, current)) return current;
@@ -293,6 +299,10 @@ void Dpor::on_step(std::uint32_t thread, const PickContext& context) {
       subtree_ = states_[k].wakeup.take_first();
     } else if (plan != kNone) {  // the only runnable thread is not the planned one
       ++infeasible_;
+      if (plan < context.pending.size() && context.pending[plan].op != OpKind::kNone &&
+          !context.pending[plan].blocked) {
+        ++held_back_;
+      }
       states_[k].wakeup.clear();
     }
     if (plan != thread && asleep(k, thread)) {  // the only runnable thread is asleep
@@ -539,8 +549,19 @@ std::uint32_t Dpor::cost(std::uint32_t k, std::uint32_t thread) const {
 }
 
 std::string Dpor::scope() const {
-  if (variant_ != DporVariant::kBounded) return {};
-  return "with at most " + std::to_string(bound_) + " preemption" + (bound_ == 1 ? "" : "s");
+  std::string out;
+  if (variant_ == DporVariant::kBounded) {
+    out = "with at most " + std::to_string(bound_) + " preemption" + (bound_ == 1 ? "" : "s");
+  }
+  // Once fair scheduling is enforced (livelock-after), the runnable set depends on the
+  // order of independent steps, which DPOR assumes it does not: a branch it held back
+  // was dropped, and the claim is qualified rather than silently weaker.
+  if (held_back_ > 0) {
+    if (!out.empty()) out += " ";
+    out += "except " + std::to_string(held_back_) + " branch" + (held_back_ == 1 ? "" : "es") +
+           " that fair scheduling held back (from livelock-after on)";
+  }
+  return out;
 }
 
 void Dpor::find_bounded_races(std::uint32_t e) {

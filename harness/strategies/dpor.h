@@ -153,6 +153,9 @@ class Dpor final : public Strategy {
   // there (a race reversed that the scenario cannot reorder; 0 when reversible() is
   // exact for the primitives used).
   std::uint64_t infeasible() const { return infeasible_; }
+  // Of those, the branches whose thread was runnable but fair scheduling did not offer
+  // it (runtime/fairness.h, from livelock-after on): named in scope().
+  std::uint64_t held_back() const { return held_back_; }
   // How many of the last execution's first choices were its shard prefix (0 unsharded).
   std::size_t prefix_choices() const { return prefix_.choices(); }
 
@@ -260,6 +263,7 @@ class Dpor final : public Strategy {
   std::uint64_t offered_ = 0;         //   was offered_
   std::uint64_t sleep_blocked_ = 0;
   std::uint64_t infeasible_ = 0;
+  std::uint64_t held_back_ = 0;
 };
 
 }  // namespace lockstep::internal
