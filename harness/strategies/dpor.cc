@@ -268,12 +268,7 @@ std::uint32_t Dpor::pick(std::span<const std::uint32_t> runnable, std::uint32_t 
   if (variant_ == DporVariant::kBounded) states_[k].preemptible = is_runnable;
   if (const std::uint32_t thread = planned(k); thread != kNone) {
     if (std::binary_search(runnable.begin(), runnable.end(), thread)) return thread;
-    ++infeasible_;
-    if (thread < context.pending.size() && context.pending[thread].op != OpKind::kNone &&
-        !context.pending[thread].blocked) {
-      ++held_back_;  // runnable, but not offered: fair scheduling held it back
-    }
-    states_[k].wakeup.clear();
+    drop_plan(k, thread, context);
   }
   if (is_runnable && !asleep(k, current)) return current;
   for (std::uint32_t thread : runnable) {
@@ -283,6 +278,14 @@ std::uint32_t Dpor::pick(std::span<const std::uint32_t> runnable, std::uint32_t 
   blocked_ = true;
   ++sleep_blocked_;
   return is_runnable ? current : runnable[0];
+}
+
+void Dpor::drop_plan(std::uint32_t k, std::uint32_t thread, const PickContext& context) {
+  ++infeasible_;
+  const bool runnable = thread < context.pending.size() && context.pending[thread].op != OpKind::kNone &&
+                        !context.pending[thread].blocked;
+  if (runnable) ++held_back_;  // not offered all the same: fair scheduling held it back
+  states_[k].wakeup.clear();
 }
 
 void Dpor::on_step(std::uint32_t thread, const PickContext& context) {
@@ -298,12 +301,7 @@ void Dpor::on_step(std::uint32_t thread, const PickContext& context) {
     if (plan == thread) {
       subtree_ = states_[k].wakeup.take_first();
     } else if (plan != kNone) {  // the only runnable thread is not the planned one
-      ++infeasible_;
-      if (plan < context.pending.size() && context.pending[plan].op != OpKind::kNone &&
-          !context.pending[plan].blocked) {
-        ++held_back_;
-      }
-      states_[k].wakeup.clear();
+      drop_plan(k, plan, context);
     }
     if (plan != thread && asleep(k, thread)) {  // the only runnable thread is asleep
       blocked_ = true;

@@ -213,6 +213,9 @@ class Dpor final : public Strategy {
   void add_backtrack(std::uint32_t j, std::uint32_t e);  // source sets
   void insert_wakeup(std::uint32_t j, std::uint32_t e);  // wakeup trees
   bool asleep(std::uint32_t k, std::uint32_t thread) const;
+  // The wakeup-tree branch planned at state k runs `thread`, which is not runnable
+  // there: dropped (infeasible(); held_back() too if fairness withheld a runnable one).
+  void drop_plan(std::uint32_t k, std::uint32_t thread, const PickContext& context);
   // Shard prefix: two awake runnable threads at state k have dependent pending
   // operations (strategies/shard_prefix.h, where the split goes).
   bool dependent_awake(std::span<const std::uint32_t> runnable, std::uint32_t k,
